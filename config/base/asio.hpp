@@ -1,0 +1,32 @@
+// The only include of Asio and Beast. Boost 1.74's awaitable.hpp uses std::exchange without
+// <utility>, so <utility> must come first; run_blocking moves blocking work off I/O threads.
+#pragma once
+
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <type_traits>
+
+namespace regscand {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+
+// Runs f() on `pool` and resumes the caller on its own executor; exceptions reach the caller.
+template <class F>
+net::awaitable<std::invoke_result_t<F>> run_blocking(net::thread_pool& pool, F f) {
+  co_return co_await net::co_spawn(
+      pool, [f = std::move(f)]() mutable -> net::awaitable<std::invoke_result_t<F>> { co_return f(); },
+      net::use_awaitable);
+}
+
+}  // namespace regscand

@@ -1,0 +1,103 @@
+// The daemon's typed configuration: built-in defaults, overlaid by a YAML file, overlaid by
+// REGSCAND_SECTION_KEY environment variables (env wins). load() validates and names the key on error.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/base/error.hpp"
+
+namespace regscand::config {
+
+// Ordered: a stronger role may do everything a weaker one may.
+enum class Role { Reader = 0, Writer = 1, Admin = 2 };
+std::string_view to_string(Role role);
+
+struct ApiToken {
+  std::string name;
+  Role role = Role::Reader;
+  std::string token;  // secret: never logged, redacted in dumps
+};
+
+struct WebhookToken {
+  std::string name;
+  std::string token;  // secret
+};
+
+struct TlsConfig {
+  std::string cert_file;
+  std::string key_file;
+  bool enabled() const { return !cert_file.empty(); }
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // "host:port" or "[v6]:port"
+  std::string host = "127.0.0.1";         // derived from listen
+  std::uint16_t port = 8080;              // derived from listen; 0 = any free port
+  TlsConfig tls;
+  std::size_t body_limit_bytes = 1024 * 1024;
+  std::chrono::milliseconds request_timeout{30'000};
+  std::chrono::milliseconds shutdown_timeout{10'000};
+  unsigned threads = 2;
+};
+
+struct EmbeddedDatabaseConfig {
+  std::string user;  // system user that owns the cluster when the daemon runs as root; empty = "postgres"
+};
+
+struct DatabaseConfig {
+  std::string url;  // libpq URL (secret: may hold a password); empty = embedded cluster under data_dir/pg
+  unsigned pool_size = 8;
+  std::chrono::milliseconds acquire_timeout{5'000};
+  std::chrono::milliseconds connect_timeout{5'000};
+  EmbeddedDatabaseConfig embedded;
+  bool embedded_mode() const { return url.empty(); }
+};
+
+struct AuthConfig {
+  std::vector<ApiToken> tokens;
+  std::vector<WebhookToken> webhook_tokens;
+};
+
+enum class LogFormat { Text, Json };
+
+struct LoggingConfig {
+  std::string level = "info";  // trace|debug|info|warn|error|critical|off
+  LogFormat format = LogFormat::Text;
+};
+
+struct Config {
+  ServerConfig server;
+  DatabaseConfig database;
+  std::filesystem::path data_dir = "./var";
+  AuthConfig auth;
+  LoggingConfig logging;
+
+  // Local dev mode: embedded database and a loopback listen address. Only here may auth be off.
+  bool dev_mode() const;
+  bool auth_enabled() const { return !auth.tokens.empty(); }
+};
+
+// Environment variables as name -> value (tests pass their own; main passes ::environ).
+using Environment = std::map<std::string, std::string>;
+Environment process_environment();
+
+// Loads defaults <- file (if given) <- env, reads *_file secrets, and validates.
+[[nodiscard]] Result<Config> load(const std::optional<std::filesystem::path>& file, const Environment& env);
+
+// Same as load() but from YAML text (file_name names it in errors).
+[[nodiscard]] Result<Config> load_from_string(std::string_view yaml, std::string_view file_name,
+                                              const Environment& env);
+
+// Checks cross-field rules (ports, limits, TLS pairs, auth outside dev mode). Errors name the key.
+[[nodiscard]] Result<void> validate(const Config& config);
+
+// The effective configuration as YAML with every secret replaced by "<redacted>".
+std::string dump_redacted(const Config& config);
+
+}  // namespace regscand::config
