@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what is missing, then builds twice and runs the whole suite in each:
+#   build/       RelWithDebInfo, ctest
+#   build-asan/  AddressSanitizer + UndefinedBehaviorSanitizer, ctest again (halt on first error)
+# Tests start their own PostgreSQL clusters in temp dirs; nothing else needs to be running.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+install_missing_packages
+cd "$REGSCAND_ROOT"
+
+echo "== clang-format check" >&2
+git ls-files '*.cpp' '*.hpp' | xargs -r clang-format --dry-run --Werror
+
+jobs=$(nproc)
+echo "== build (RelWithDebInfo)" >&2
+build build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGSCAND_SANITIZE=OFF
+(cd build && ctest --output-on-failure --parallel "$jobs")
+
+echo "== build (ASan+UBSan)" >&2
+build build-asan -DCMAKE_BUILD_TYPE=Debug -DREGSCAND_SANITIZE=ON
+export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+(cd build-asan && ctest --output-on-failure --parallel "$jobs")
