@@ -1,5 +1,6 @@
 // The daemon's typed configuration: built-in defaults, overlaid by a YAML file, overlaid by
 // REGSCAND_SECTION_KEY environment variables (env wins). load() validates and names the key on error.
+// Reference for operators: docs/configuration.md.
 #pragma once
 
 #include <chrono>
@@ -8,25 +9,31 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/base/error.hpp"
+#include "config/base/log.hpp"
 
 namespace regscand::config {
 
 // Ordered: a stronger role may do everything a weaker one may.
 enum class Role { Reader = 0, Writer = 1, Admin = 2 };
 std::string_view to_string(Role role);
+// "reader", "writer", "admin" (any case).
+std::optional<Role> parse_role(std::string_view name);
 
 struct ApiToken {
   std::string name;
   Role role = Role::Reader;
-  std::string token;  // secret: never logged, redacted in dumps
+  std::string token;       // secret: never logged, redacted in dumps
+  std::string token_file;  // where `token` was read from, if it came from a file
 };
 
 struct WebhookToken {
   std::string name;
-  std::string token;  // secret
+  std::string token;       // secret
+  std::string token_file;  // where `token` was read from, if it came from a file
 };
 
 struct TlsConfig {
@@ -37,7 +44,7 @@ struct TlsConfig {
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // "host:port" or "[v6]:port"
-  std::string host = "127.0.0.1";         // derived from listen
+  std::string host = "127.0.0.1";         // derived from listen (no brackets); what the server binds
   std::uint16_t port = 8080;              // derived from listen; 0 = any free port
   TlsConfig tls;
   std::size_t body_limit_bytes = 1024 * 1024;
@@ -56,6 +63,7 @@ struct DatabaseConfig {
   std::chrono::milliseconds acquire_timeout{5'000};
   std::chrono::milliseconds connect_timeout{5'000};
   EmbeddedDatabaseConfig embedded;
+  std::string url_file;  // where `url` was read from, if it came from a file
   bool embedded_mode() const { return url.empty(); }
 };
 
@@ -64,10 +72,11 @@ struct AuthConfig {
   std::vector<WebhookToken> webhook_tokens;
 };
 
-enum class LogFormat { Text, Json };
+using LogFormat = log::Format;  // Text | Json
+std::string_view to_string(LogFormat format);
 
 struct LoggingConfig {
-  std::string level = "info";  // trace|debug|info|warn|error|critical|off
+  std::string level = "info";  // trace|debug|info|warn|error|critical|off (lower case after load)
   LogFormat format = LogFormat::Text;
 };
 
@@ -78,26 +87,41 @@ struct Config {
   AuthConfig auth;
   LoggingConfig logging;
 
-  // Local dev mode: embedded database and a loopback listen address. Only here may auth be off.
+  // Local dev mode: embedded database (empty database.url) and a loopback server.host
+  // (127.0.0.0/8, ::1, localhost). Only here may auth be off.
   bool dev_mode() const;
   bool auth_enabled() const { return !auth.tokens.empty(); }
 };
 
-// Environment variables as name -> value (tests pass their own; main passes ::environ).
+// Environment variables as name -> value (tests pass their own; main passes process_environment()).
 using Environment = std::map<std::string, std::string>;
+// A copy of ::environ.
 Environment process_environment();
 
-// Loads defaults <- file (if given) <- env, reads *_file secrets, and validates.
+// The config file to load: the --config flag if given, else $REGSCAND_CONFIG if set and non-empty,
+// else none (defaults and environment only).
+std::optional<std::filesystem::path> resolve_config_file(const std::optional<std::filesystem::path>& flag,
+                                                         const Environment& env);
+
+// Loads defaults <- file (if given) <- env, reads *_file secrets, and validates. Every REGSCAND_*
+// variable except REGSCAND_CONFIG must be a known one. Errors are InvalidArgument and read
+// "<key>: <problem>", with "(file:line:col)" or "(from REGSCAND_X)" when a value was rejected.
 [[nodiscard]] Result<Config> load(const std::optional<std::filesystem::path>& file, const Environment& env);
 
 // Same as load() but from YAML text (file_name names it in errors).
 [[nodiscard]] Result<Config> load_from_string(std::string_view yaml, std::string_view file_name,
                                               const Environment& env);
 
-// Checks cross-field rules (ports, limits, TLS pairs, auth outside dev mode). Errors name the key.
+// Checks ranges and cross-field rules (ports, limits, TLS pairs, tokens, auth outside dev mode).
+// Errors are InvalidArgument and name the key: "server.threads: must be 1..256, got 300".
 [[nodiscard]] Result<void> validate(const Config& config);
 
-// The effective configuration as YAML with every secret replaced by "<redacted>".
+// The effective configuration as YAML with every secret replaced by "<redacted>" (tokens, webhook
+// tokens, passwords in database.url). Secrets read from files are shown as their *_file path.
+// The output is itself a valid config file apart from the redacted values.
 std::string dump_redacted(const Config& config);
+
+// Every environment variable load() understands, REGSCAND_CONFIG included, sorted.
+std::vector<std::string> environment_variable_names();
 
 }  // namespace regscand::config

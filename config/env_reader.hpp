@@ -1,0 +1,24 @@
+// The environment layer: applies REGSCAND_* variables onto a Config (internal to config/).
+// Scalars: REGSCAND_ + the key path upper-cased with '_' for '.', from the fixed key table.
+// Lists: REGSCAND_AUTH_TOKENS="name:role:token,..." and REGSCAND_AUTH_WEBHOOK_TOKENS="name:token,...",
+// each replacing the list below it. REGSCAND_CONFIG is skipped (see resolve_config_file); any other
+// unknown REGSCAND_* variable is an error naming it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/base/error.hpp"
+#include "config/config.hpp"
+
+namespace regscand::config {
+
+inline constexpr std::string_view kTokensVariable = "REGSCAND_AUTH_TOKENS";
+inline constexpr std::string_view kWebhookTokensVariable = "REGSCAND_AUTH_WEBHOOK_TOKENS";
+
+[[nodiscard]] Result<void> apply_environment(Config& config, const Environment& env);
+
+// Every variable apply_environment() understands, REGSCAND_CONFIG included, sorted.
+std::vector<std::string> known_variables();
+
+}  // namespace regscand::config

@@ -1,0 +1,40 @@
+// Bounds the configuration enforces, shared by the setters (which reject a value where it is written)
+// and validate() (which re-checks a Config built in code). Internal to config/.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "config/base/error.hpp"
+#include "config/units.hpp"
+
+namespace regscand::config {
+
+struct Range {
+  std::uint64_t min;
+  std::uint64_t max;
+};
+
+inline constexpr Range kThreadsRange{1, 256};
+inline constexpr Range kPoolSizeRange{1, 1000};
+inline constexpr Range kBodyLimitRange{1, std::uint64_t{1} << 30};
+inline constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24);
+inline constexpr std::size_t kMinTokenLength = 16;
+
+// "must be 1..256, got 300".
+[[nodiscard]] inline Result<void> check_range(std::uint64_t value, Range range) {
+  if (value >= range.min && value <= range.max) return {};
+  return fail(ErrorCode::InvalidArgument, "must be " + std::to_string(range.min) + ".." +
+                                              std::to_string(range.max) + ", got " + std::to_string(value));
+}
+
+// Every timeout is in (0, 24h]: "must be greater than 0 and at most 24h, got 0s".
+[[nodiscard]] inline Result<void> check_timeout(std::chrono::milliseconds value) {
+  if (value.count() > 0 && value <= kMaxTimeout) return {};
+  return fail(ErrorCode::InvalidArgument,
+              "must be greater than 0 and at most 24h, got " + format_duration(value));
+}
+
+}  // namespace regscand::config
