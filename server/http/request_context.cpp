@@ -1,0 +1,99 @@
+#include "server/http/request_context.hpp"
+
+#include <algorithm>
+
+namespace regscand::server::http {
+namespace {
+
+std::string_view target_of(const Request& request) {
+  auto target = request.target();
+  return {target.data(), target.size()};
+}
+
+}  // namespace
+
+RequestContext::RequestContext(Request& request, const Route& route, PathParams params,
+                               std::string_view request_id, std::optional<Principal> principal,
+                               net::thread_pool& blocking_pool)
+    : request_(request),
+      route_(route),
+      params_(std::move(params)),
+      request_id_(request_id),
+      principal_(std::move(principal)),
+      blocking_pool_(blocking_pool) {}
+
+std::string_view RequestContext::path() const {
+  std::string_view target = target_of(request_);
+  return target.substr(0, target.find('?'));
+}
+
+std::string_view RequestContext::query() const {
+  std::string_view target = target_of(request_);
+  auto q = target.find('?');
+  return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
+std::optional<std::string> RequestContext::query_param(std::string_view name) const {
+  std::string_view rest = query();
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    auto eq = pair.find('=');
+    auto key = percent_decode(pair.substr(0, eq), true);
+    if (!key || *key != name) {
+      continue;
+    }
+    return percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+  }
+  return std::nullopt;
+}
+
+std::string_view RequestContext::param(std::string_view name) const {
+  auto it = std::find_if(params_.begin(), params_.end(), [&](const auto& p) { return p.first == name; });
+  return it == params_.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+Result<nlohmann::json> RequestContext::json_body(int max_depth) const {
+  std::string_view text = body();
+  if (json_depth(text) > max_depth) {
+    return fail(ErrorCode::InvalidArgument,
+                "request body: JSON nested deeper than " + std::to_string(max_depth));
+  }
+  auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) {
+    return fail(ErrorCode::InvalidArgument, "request body: malformed JSON");
+  }
+  return json;
+}
+
+Response RequestContext::error(const Error& error) const {
+  return error_response(error, request_id_);
+}
+
+int json_depth(std::string_view text) {
+  int depth = 0;
+  int max_depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+}  // namespace regscand::server::http
