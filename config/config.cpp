@@ -7,6 +7,7 @@
 #include "config/env_reader.hpp"
 #include "config/fields.hpp"
 #include "config/listen_address.hpp"
+#include "config/registry_files.hpp"
 #include "config/text_file.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -46,7 +47,8 @@ Result<void> read_secret_files(Config& config) {
     config.database.url = std::move(*url);
   }
   if (auto read = read_token_files(config.auth.tokens, kTokensPath); !read) return read;
-  return read_token_files(config.auth.webhook_tokens, kWebhookTokensPath);
+  if (auto read = read_token_files(config.auth.webhook_tokens, kWebhookTokensPath); !read) return read;
+  return read_registry_files(config.registries);
 }
 
 Result<Config> load_layers(const std::optional<YamlSource>& yaml, const Environment& env) {
@@ -61,6 +63,16 @@ Result<Config> load_layers(const std::optional<YamlSource>& yaml, const Environm
   if (auto read = read_secret_files(config); !read) return std::unexpected(std::move(read).error());
   if (auto valid = validate(config); !valid) return std::unexpected(std::move(valid).error());
   return config;
+}
+
+// `name` in any case equals the lower-case `candidate`.
+bool equals_ignore_case(std::string_view name, std::string_view candidate) {
+  if (candidate.size() != name.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = (name[i] >= 'A' && name[i] <= 'Z') ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
+    if (c != candidate[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -79,20 +91,59 @@ std::string_view to_string(Role role) {
 
 std::optional<Role> parse_role(std::string_view name) {
   for (const Role role : {Role::Reader, Role::Writer, Role::Admin}) {
-    const std::string_view candidate = to_string(role);
-    if (candidate.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < name.size() && same; ++i) {
-      const char c = (name[i] >= 'A' && name[i] <= 'Z') ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
-      same = c == candidate[i];
-    }
-    if (same) return role;
+    if (equals_ignore_case(name, to_string(role))) return role;
   }
   return std::nullopt;
 }
 
 std::string_view to_string(LogFormat format) {
   return format == LogFormat::Json ? "json" : "text";
+}
+
+std::string_view to_string(RegistryKind kind) {
+  switch (kind) {
+    case RegistryKind::Distribution:
+      return "distribution";
+    case RegistryKind::Acr:
+      return "acr";
+    case RegistryKind::Harbor:
+      return "harbor";
+  }
+  return "distribution";
+}
+
+std::optional<RegistryKind> parse_registry_kind(std::string_view name) {
+  for (const RegistryKind kind : {RegistryKind::Distribution, RegistryKind::Acr, RegistryKind::Harbor}) {
+    if (equals_ignore_case(name, to_string(kind))) return kind;
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(RegistryAuthType type) {
+  switch (type) {
+    case RegistryAuthType::Anonymous:
+      return "anonymous";
+    case RegistryAuthType::Basic:
+      return "basic";
+    case RegistryAuthType::Bearer:
+      return "bearer";
+  }
+  return "anonymous";
+}
+
+const RegistryConfig* Config::find_registry(std::string_view name) const {
+  for (const auto& registry : registries) {
+    if (registry.name == name) return &registry;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Config::webhook_tokens_for(const RegistryConfig& registry) const {
+  if (!registry.webhook_tokens.empty()) return registry.webhook_tokens;
+  std::vector<std::string> tokens;
+  tokens.reserve(auth.webhook_tokens.size());
+  for (const auto& webhook_token : auth.webhook_tokens) tokens.push_back(webhook_token.token);
+  return tokens;
 }
 
 bool Config::dev_mode() const {

@@ -72,6 +72,50 @@ struct AuthConfig {
   std::vector<WebhookToken> webhook_tokens;
 };
 
+// How registry webhooks are parsed: CNCF distribution (also Docker registry), Azure Container
+// Registry, Harbor.
+enum class RegistryKind { Distribution, Acr, Harbor };
+std::string_view to_string(RegistryKind kind);
+// "distribution", "acr", "harbor" (any case).
+std::optional<RegistryKind> parse_registry_kind(std::string_view name);
+
+// How regscand authenticates when it pulls from a registry. A Docker config.json
+// (`auth: {type: docker_config, file}`) is resolved at load time into Basic or Bearer.
+enum class RegistryAuthType { Anonymous, Basic, Bearer };
+std::string_view to_string(RegistryAuthType type);
+
+struct RegistryAuth {
+  RegistryAuthType type = RegistryAuthType::Anonymous;
+  std::string username;             // Basic
+  std::string password;             // Basic; secret
+  std::string token;                // Bearer; secret
+  std::string source_file;          // where password/token came from (password_file, token_file or the
+                                    // Docker config.json), empty if given inline
+  bool from_docker_config = false;  // source_file is a Docker config.json (`type: docker_config`)
+};
+
+struct RegistryConfig {
+  std::string name;  // [a-z0-9][a-z0-9_-]{0,62}, unique; the {name} in /v1/webhooks/{name}
+  RegistryKind kind = RegistryKind::Distribution;
+  std::string url;                          // "http(s)://host[:port][/path]", no trailing '/'
+  std::vector<std::string> webhook_tokens;  // secrets; empty = the global auth.webhook_tokens apply
+  std::string webhook_token_file;           // where webhook_tokens were read from (one per line), if a file
+  RegistryAuth auth;
+  std::string ca_file;                // extra PEM CA bundle for https; empty = system store only
+  bool insecure_skip_verify = false;  // https only: do not verify the registry's certificate
+  bool include_head_pulls = false;    // count HEAD manifest requests as pulls
+};
+
+// The scan job queue, per replica.
+struct ScannerConfig {
+  unsigned workers = 2;                             // concurrent jobs, 1..64
+  unsigned max_attempts = 5;                        // then the job is "dead", 1..100
+  std::chrono::milliseconds lease{60'000};          // renewed by the worker every lease/3
+  std::chrono::milliseconds poll_interval{5'000};   // fallback when no NOTIFY arrives
+  std::chrono::milliseconds retry_backoff{10'000};  // first retry delay; doubles each attempt
+  std::chrono::milliseconds retry_backoff_max{600'000};
+};
+
 using LogFormat = log::Format;  // Text | Json
 std::string_view to_string(LogFormat format);
 
@@ -86,6 +130,14 @@ struct Config {
   std::filesystem::path data_dir = "./var";
   AuthConfig auth;
   LoggingConfig logging;
+  std::vector<RegistryConfig> registries;
+  ScannerConfig scanner;
+
+  // The registry with this name, or nullptr.
+  const RegistryConfig* find_registry(std::string_view name) const;
+  // The tokens a webhook for `registry` must present: its own webhook_tokens if it has any, else
+  // every auth.webhook_tokens value. Empty (only possible in dev mode) = webhooks unauthenticated.
+  std::vector<std::string> webhook_tokens_for(const RegistryConfig& registry) const;
 
   // Local dev mode: embedded database (empty database.url) and a loopback server.host
   // (127.0.0.0/8, ::1, localhost). Only here may auth be off.
@@ -103,8 +155,9 @@ Environment process_environment();
 std::optional<std::filesystem::path> resolve_config_file(const std::optional<std::filesystem::path>& flag,
                                                          const Environment& env);
 
-// Loads defaults <- file (if given) <- env, reads *_file secrets, and validates. Every REGSCAND_*
-// variable except REGSCAND_CONFIG must be a known one. Errors are InvalidArgument and read
+// Loads defaults <- file (if given) <- env, reads *_file secrets, resolves registries' Docker
+// config.json credentials, checks that each registries[i].ca_file is a readable PEM file, and validates.
+// Every REGSCAND_* variable except REGSCAND_CONFIG must be a known one. Errors are InvalidArgument and read
 // "<key>: <problem>", with "(file:line:col)" or "(from REGSCAND_X)" when a value was rejected.
 [[nodiscard]] Result<Config> load(const std::optional<std::filesystem::path>& file, const Environment& env);
 
@@ -112,13 +165,14 @@ std::optional<std::filesystem::path> resolve_config_file(const std::optional<std
 [[nodiscard]] Result<Config> load_from_string(std::string_view yaml, std::string_view file_name,
                                               const Environment& env);
 
-// Checks ranges and cross-field rules (ports, limits, TLS pairs, tokens, auth outside dev mode).
+// Checks ranges and cross-field rules (ports, limits, TLS pairs, tokens, auth outside dev mode,
+// registries and their webhook tokens, scanner ranges). Does no I/O.
 // Errors are InvalidArgument and name the key: "server.threads: must be 1..256, got 300".
 [[nodiscard]] Result<void> validate(const Config& config);
 
 // The effective configuration as YAML with every secret replaced by "<redacted>" (tokens, webhook
-// tokens, passwords in database.url). Secrets read from files are shown as their *_file path.
-// The output is itself a valid config file apart from the redacted values.
+// tokens, passwords in database.url, registry passwords, tokens and webhook tokens). Secrets read from files
+// are shown as their *_file path. The output is itself a valid config file apart from the redacted values.
 std::string dump_redacted(const Config& config);
 
 // Every environment variable load() understands, REGSCAND_CONFIG included, sorted.

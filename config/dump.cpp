@@ -85,6 +85,74 @@ void emit_auth(YAML::Emitter& out, const AuthConfig& auth) {
   out << YAML::EndSeq << YAML::EndMap;
 }
 
+void bool_entry(YAML::Emitter& out, const char* key, bool value) {
+  plain_entry(out, key, value ? "true" : "false");
+}
+
+void emit_registry_auth(YAML::Emitter& out, const RegistryAuth& auth) {
+  out << YAML::Key << "auth" << YAML::Value << YAML::BeginMap;
+  if (auth.from_docker_config) {
+    plain_entry(out, "type", "docker_config");
+    string_entry(out, "file", auth.source_file);
+    out << YAML::EndMap;
+    return;
+  }
+  plain_entry(out, "type", std::string(to_string(auth.type)));
+  if (auth.type == RegistryAuthType::Basic) {
+    string_entry(out, "username", auth.username);
+    if (auth.source_file.empty()) {
+      string_entry(out, "password", kRedacted);
+    } else {
+      string_entry(out, "password_file", auth.source_file);
+    }
+  } else if (auth.type == RegistryAuthType::Bearer) {
+    if (auth.source_file.empty()) {
+      string_entry(out, "token", kRedacted);
+    } else {
+      string_entry(out, "token_file", auth.source_file);
+    }
+  }
+  out << YAML::EndMap;
+}
+
+void emit_registry(YAML::Emitter& out, const RegistryConfig& registry) {
+  out << YAML::BeginMap;
+  string_entry(out, "name", registry.name);
+  plain_entry(out, "kind", std::string(to_string(registry.kind)));
+  string_entry(out, "url", registry.url);
+  if (registry.webhook_token_file.empty()) {
+    out << YAML::Key << "webhook_tokens" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (std::size_t i = 0; i < registry.webhook_tokens.size(); ++i) out << YAML::DoubleQuoted << kRedacted;
+    out << YAML::EndSeq;
+  } else {
+    string_entry(out, "webhook_token_file", registry.webhook_token_file);
+  }
+  emit_registry_auth(out, registry.auth);
+  string_entry(out, "ca_file", registry.ca_file);
+  bool_entry(out, "insecure_skip_verify", registry.insecure_skip_verify);
+  bool_entry(out, "include_head_pulls", registry.include_head_pulls);
+  out << YAML::EndMap;
+}
+
+void emit_registries(YAML::Emitter& out, const std::vector<RegistryConfig>& registries) {
+  out << YAML::Key << "registries" << YAML::Value;
+  if (registries.empty()) out << YAML::Flow;
+  out << YAML::BeginSeq;
+  for (const auto& registry : registries) emit_registry(out, registry);
+  out << YAML::EndSeq;
+}
+
+void emit_scanner(YAML::Emitter& out, const ScannerConfig& scanner) {
+  out << YAML::Key << "scanner" << YAML::Value << YAML::BeginMap;
+  plain_entry(out, "workers", std::to_string(scanner.workers));
+  plain_entry(out, "max_attempts", std::to_string(scanner.max_attempts));
+  plain_entry(out, "lease", format_duration(scanner.lease));
+  plain_entry(out, "poll_interval", format_duration(scanner.poll_interval));
+  plain_entry(out, "retry_backoff", format_duration(scanner.retry_backoff));
+  plain_entry(out, "retry_backoff_max", format_duration(scanner.retry_backoff_max));
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string dump_redacted(const Config& config) {
@@ -97,7 +165,10 @@ std::string dump_redacted(const Config& config) {
   out << YAML::Key << "logging" << YAML::Value << YAML::BeginMap;
   plain_entry(out, "level", config.logging.level);
   plain_entry(out, "format", std::string(to_string(config.logging.format)));
-  out << YAML::EndMap << YAML::EndMap;
+  out << YAML::EndMap;
+  emit_registries(out, config.registries);
+  emit_scanner(out, config.scanner);
+  out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }
 

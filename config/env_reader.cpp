@@ -10,6 +10,7 @@ namespace regscand::config {
 namespace {
 
 constexpr std::string_view kPrefix = "REGSCAND_";
+constexpr std::string_view kRegistriesPrefix = "REGSCAND_REGISTRIES";
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -131,6 +132,10 @@ Result<void> apply_environment(Config& config, const Environment& env) {
       continue;
     }
     const ScalarField* field = find_by_variable(name);
+    if (field == nullptr && name.starts_with(kRegistriesPrefix)) {
+      return fail(ErrorCode::InvalidArgument,
+                  name + ": registries cannot be set from the environment; list them in the config file");
+    }
     if (field == nullptr) return unknown_variable(name);
     if (auto set = field->set(config, value); !set)
       return key_error(field->path, set.error().message, "from " + name);

@@ -1,8 +1,9 @@
 // The environment layer: applies REGSCAND_* variables onto a Config (internal to config/).
 // Scalars: REGSCAND_ + the key path upper-cased with '_' for '.', from the fixed key table.
 // Lists: REGSCAND_AUTH_TOKENS="name:role:token,..." and REGSCAND_AUTH_WEBHOOK_TOKENS="name:token,...",
-// each replacing the list below it. REGSCAND_CONFIG is skipped (see resolve_config_file); any other
-// unknown REGSCAND_* variable is an error naming it.
+// each replacing the list below it. `registries` has no variables (REGSCAND_REGISTRIES* is an error
+// pointing to the file). REGSCAND_CONFIG is skipped (see resolve_config_file); any other unknown
+// REGSCAND_* variable is an error naming it.
 #pragma once
 
 #include <string>

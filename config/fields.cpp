@@ -62,6 +62,14 @@ Result<void> set_timeout(std::chrono::milliseconds& target, std::string_view tex
   return {};
 }
 
+Result<void> set_duration(std::chrono::milliseconds& target, std::string_view text, DurationRange range) {
+  const auto value = parse_duration(text);
+  if (!value) return std::unexpected(value.error());
+  if (auto in_range = check_duration(*value, range); !in_range) return in_range;
+  target = *value;
+  return {};
+}
+
 Result<void> set_listen(ServerConfig& server, std::string_view text) {
   auto address = parse_listen_address(text);
   if (!address) return std::unexpected(std::move(address).error());
@@ -159,6 +167,18 @@ constexpr std::array kScalarFields{
     ScalarField{"logging.level", kLevel, false, "", [](C c, T t) { return set_level(c.logging.level, t); }},
     ScalarField{"logging.format", kFormat, false, "",
                 [](C c, T t) { return set_format(c.logging.format, t); }},
+    ScalarField{"scanner.workers", kCount, false, "",
+                [](C c, T t) { return set_count(c.scanner.workers, t, kWorkersRange); }},
+    ScalarField{"scanner.max_attempts", kCount, false, "",
+                [](C c, T t) { return set_count(c.scanner.max_attempts, t, kMaxAttemptsRange); }},
+    ScalarField{"scanner.lease", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scanner.lease, t, kLeaseRange); }},
+    ScalarField{"scanner.poll_interval", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scanner.poll_interval, t, kPollIntervalRange); }},
+    ScalarField{"scanner.retry_backoff", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scanner.retry_backoff, t, kRetryBackoffRange); }},
+    ScalarField{"scanner.retry_backoff_max", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scanner.retry_backoff_max, t, kRetryBackoffMaxRange); }},
 };
 
 constexpr std::array kApiTokenFields{

@@ -22,6 +22,18 @@ inline constexpr Range kPoolSizeRange{1, 1000};
 inline constexpr Range kBodyLimitRange{1, std::uint64_t{1} << 30};
 inline constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24);
 inline constexpr std::size_t kMinTokenLength = 16;
+inline constexpr Range kWorkersRange{1, 64};
+inline constexpr Range kMaxAttemptsRange{1, 100};
+
+struct DurationRange {
+  std::chrono::milliseconds min;
+  std::chrono::milliseconds max;
+};
+
+inline constexpr DurationRange kLeaseRange{std::chrono::seconds(1), std::chrono::hours(24)};
+inline constexpr DurationRange kPollIntervalRange{std::chrono::milliseconds(10), std::chrono::hours(24)};
+inline constexpr DurationRange kRetryBackoffRange{std::chrono::milliseconds(0), std::chrono::hours(24)};
+inline constexpr DurationRange kRetryBackoffMaxRange{std::chrono::milliseconds(0), std::chrono::days(7)};
 
 // "must be 1..256, got 300".
 [[nodiscard]] inline Result<void> check_range(std::uint64_t value, Range range) {
@@ -35,6 +47,13 @@ inline constexpr std::size_t kMinTokenLength = 16;
   if (value.count() > 0 && value <= kMaxTimeout) return {};
   return fail(ErrorCode::InvalidArgument,
               "must be greater than 0 and at most 24h, got " + format_duration(value));
+}
+
+// "must be 1s..24h, got 500ms".
+[[nodiscard]] inline Result<void> check_duration(std::chrono::milliseconds value, DurationRange range) {
+  if (value >= range.min && value <= range.max) return {};
+  return fail(ErrorCode::InvalidArgument, "must be " + format_duration(range.min) + ".." +
+                                              format_duration(range.max) + ", got " + format_duration(value));
 }
 
 }  // namespace regscand::config

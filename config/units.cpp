@@ -106,4 +106,14 @@ Result<std::uint64_t> parse_uint(std::string_view text) {
   return *value;
 }
 
+Result<bool> parse_bool(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (lower == "true") return true;
+  if (lower == "false") return false;
+  return fail(ErrorCode::InvalidArgument, "expected true or false, got " + quoted(text));
+}
+
 }  // namespace regscand::config

@@ -24,4 +24,7 @@ std::string format_duration(std::chrono::milliseconds duration);
 // A plain non-negative decimal integer.
 [[nodiscard]] Result<std::uint64_t> parse_uint(std::string_view text);
 
+// "true" or "false", any case (YAML's yes/no/on/off are rejected as ambiguous).
+[[nodiscard]] Result<bool> parse_bool(std::string_view text);
+
 }  // namespace regscand::config

@@ -7,6 +7,8 @@
 #include "config/fields.hpp"
 #include "config/limits.hpp"
 #include "config/listen_address.hpp"
+#include "config/registry_fields.hpp"
+#include "config/registry_url.hpp"
 
 namespace regscand::config {
 namespace {
@@ -104,6 +106,98 @@ Result<void> check_auth(const Config& config) {
   return {};
 }
 
+Result<void> check_scanner(const ScannerConfig& scanner) {
+  if (auto ok = at("scanner.workers", check_range(scanner.workers, kWorkersRange)); !ok) return ok;
+  if (auto ok = at("scanner.max_attempts", check_range(scanner.max_attempts, kMaxAttemptsRange)); !ok)
+    return ok;
+  if (auto ok = at("scanner.lease", check_duration(scanner.lease, kLeaseRange)); !ok) return ok;
+  if (auto ok = at("scanner.poll_interval", check_duration(scanner.poll_interval, kPollIntervalRange)); !ok)
+    return ok;
+  if (auto ok = at("scanner.retry_backoff", check_duration(scanner.retry_backoff, kRetryBackoffRange)); !ok)
+    return ok;
+  if (auto ok =
+          at("scanner.retry_backoff_max", check_duration(scanner.retry_backoff_max, kRetryBackoffMaxRange));
+      !ok)
+    return ok;
+  if (scanner.retry_backoff_max < scanner.retry_backoff) {
+    return key_error("scanner.retry_backoff_max", "must be at least scanner.retry_backoff (" +
+                                                      format_duration(scanner.retry_backoff) + "), got " +
+                                                      format_duration(scanner.retry_backoff_max));
+  }
+  return {};
+}
+
+Result<void> check_registry_webhook_token(const RegistryConfig& registry, std::size_t index,
+                                          const std::string& path) {
+  const std::string key = path + "[" + std::to_string(index) + "]";
+  const std::string& token = registry.webhook_tokens[index];
+  if (token.empty()) return key_error(key, "must not be empty");
+  if (auto ok = check_token(key, token); !ok) return ok;
+  for (std::size_t j = 0; j < index; ++j) {
+    if (registry.webhook_tokens[j] == token) {
+      return key_error(key, "same value as " + path + "[" + std::to_string(j) + "]");
+    }
+  }
+  return {};
+}
+
+// Each token long enough, printable and distinct within the registry. Never quotes a token; names
+// the file the tokens came from, if any (index i is the i-th non-empty line).
+Result<void> check_registry_webhook_tokens(const RegistryConfig& registry, const std::string& prefix) {
+  const std::string path = prefix + ".webhook_tokens";
+  for (std::size_t i = 0; i < registry.webhook_tokens.size(); ++i) {
+    auto ok = check_registry_webhook_token(registry, i, path);
+    if (ok) continue;
+    if (registry.webhook_token_file.empty()) return ok;
+    return fail(ok.error().code, ok.error().message + " (token " + std::to_string(i + 1) + " of " +
+                                     registry.webhook_token_file + ")");
+  }
+  return {};
+}
+
+Result<void> check_registry_auth(const RegistryAuth& auth, const std::string& prefix) {
+  const std::string path = prefix + ".auth";
+  switch (auth.type) {
+    case RegistryAuthType::Anonymous:
+      if (auth.from_docker_config) return key_error(path + ".file", "not resolved (load() reads it)");
+      return {};
+    case RegistryAuthType::Basic:
+      if (auth.username.empty()) return key_error(path + ".username", "required for type basic");
+      if (auth.username.find(':') != std::string::npos) {
+        return key_error(path + ".username", "must not contain ':' (HTTP basic auth)");
+      }
+      if (auth.password.empty())
+        return key_error(path + ".password", "required for type basic (or password_file)");
+      return {};
+    case RegistryAuthType::Bearer:
+      if (auth.token.empty()) return key_error(path + ".token", "required for type bearer (or token_file)");
+      return {};
+  }
+  return {};
+}
+
+Result<void> check_registry(const Config& config, std::size_t index) {
+  const RegistryConfig& registry = config.registries[index];
+  const std::string prefix = "registries[" + std::to_string(index) + "]";
+  if (auto ok = at(prefix + ".name", check_registry_name(registry.name)); !ok) return ok;
+  for (std::size_t j = 0; j < index; ++j) {
+    if (config.registries[j].name == registry.name) {
+      return key_error(prefix + ".name", "duplicate \"" + registry.name + "\"");
+    }
+  }
+  if (registry.url.empty()) return key_error(prefix + ".url", "must not be empty");
+  if (auto url = parse_registry_url(registry.url); !url)
+    return key_error(prefix + ".url", url.error().message);
+  if (auto ok = check_registry_webhook_tokens(registry, prefix); !ok) return ok;
+  if (auto ok = check_registry_auth(registry.auth, prefix); !ok) return ok;
+  if (registry.webhook_tokens.empty() && config.auth.webhook_tokens.empty() && !config.dev_mode()) {
+    return key_error(prefix + ".webhook_tokens",
+                     "required unless in local dev mode: set webhook_tokens or webhook_token_file here, or "
+                     "auth.webhook_tokens for every registry");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> validate(const Config& config) {
@@ -115,7 +209,11 @@ Result<void> validate(const Config& config) {
                      "must be one of trace, debug, info, warn, error, critical, off; got \"" +
                          config.logging.level + "\"");
   }
-  return check_auth(config);
+  if (auto ok = check_auth(config); !ok) return ok;
+  for (std::size_t i = 0; i < config.registries.size(); ++i) {
+    if (auto ok = check_registry(config, i); !ok) return ok;
+  }
+  return check_scanner(config.scanner);
 }
 
 }  // namespace regscand::config

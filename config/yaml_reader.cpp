@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "config/fields.hpp"
+#include "config/registry_fields.hpp"
 
 namespace regscand::config {
 namespace {
@@ -68,6 +69,7 @@ class Reader {
     if (path == kWebhookTokensPath) {
       return read_list(value, path, webhook_token_fields(), config_.auth.webhook_tokens);
     }
+    if (path == kRegistriesPath) return read_registries(value, path);
     if (is_section(path)) return read_section(value, path);
     return error(path, "unknown key", key);
   }
@@ -105,28 +107,112 @@ class Reader {
     return {};
   }
 
-  template <class Item>
-  Result<Item> read_item(const YAML::Node& node, const std::string& path,
-                         std::span<const ItemField<Item>> fields) {
+  // Calls visit(key, value, child_path) for each entry of the mapping at `path`, rejecting
+  // non-string keys, duplicate keys and, via `conflicts`, a key whose partner was already seen.
+  template <class Conflicts, class Visit>
+  Result<void> for_each_entry(const YAML::Node& node, const std::string& path, Conflicts conflicts,
+                              Visit visit) {
     if (!node.IsMap()) return error(path, "expected a mapping, got " + std::string(describe(node)), node);
-    Item item;
     std::set<std::string> seen;
     for (const auto& entry : node) {
       const YAML::Node& key = entry.first;
       if (!key.IsScalar()) return error(path, "keys must be plain strings", key);
       const std::string child = path + "." + key.Scalar();
-      const ItemField<Item>* field = find_item_field(fields, key.Scalar());
-      if (field == nullptr) return error(child, "unknown key", key);
       if (!seen.insert(key.Scalar()).second) return error(child, "duplicate key", key);
-      if (!field->conflicts_with.empty() && seen.contains(std::string(field->conflicts_with))) {
-        return error(child, "cannot be combined with " + path + "." + std::string(field->conflicts_with),
-                     key);
+      const std::string_view partner = conflicts(key.Scalar());
+      if (!partner.empty() && seen.contains(std::string(partner))) {
+        return error(child, "cannot be combined with " + path + "." + std::string(partner), key);
       }
-      auto text = scalar_text(entry.second, child, field->type, true);
-      if (!text) return std::unexpected(std::move(text).error());
-      if (auto set = field->set(item, *text); !set) return error(child, set.error().message, entry.second);
+      if (auto read = visit(key, entry.second, child); !read) return read;
     }
+    return {};
+  }
+
+  // One scalar key of a list item, through its ItemField.
+  template <class Item>
+  Result<void> read_item_field(Item& item, const ItemField<Item>& field, const YAML::Node& value,
+                               const std::string& child) {
+    auto text = scalar_text(value, child, field.type, true);
+    if (!text) return std::unexpected(std::move(text).error());
+    if (auto set = field.set(item, *text); !set) return error(child, set.error().message, value);
+    return {};
+  }
+
+  template <class Item>
+  Result<Item> read_item(const YAML::Node& node, const std::string& path,
+                         std::span<const ItemField<Item>> fields) {
+    Item item;
+    const auto conflicts = [&](const std::string& key) {
+      const ItemField<Item>* field = find_item_field(fields, key);
+      return field == nullptr ? std::string_view() : field->conflicts_with;
+    };
+    auto read = for_each_entry(
+        node, path, conflicts,
+        [&](const YAML::Node& key, const YAML::Node& value, const std::string& child) -> Result<void> {
+          const ItemField<Item>* field = find_item_field(fields, key.Scalar());
+          if (field == nullptr) return error(child, "unknown key", key);
+          return read_item_field(item, *field, value, child);
+        });
+    if (!read) return std::unexpected(std::move(read).error());
     return item;
+  }
+
+  Result<void> read_registries(const YAML::Node& node, const std::string& path) {
+    config_.registries.clear();
+    if (node.IsNull()) return {};
+    if (!node.IsSequence()) return error(path, "expected a list, got " + std::string(describe(node)), node);
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      auto registry = read_registry(node[i], path + "[" + std::to_string(i) + "]");
+      if (!registry) return std::unexpected(std::move(registry).error());
+      config_.registries.push_back(std::move(*registry));
+    }
+    return {};
+  }
+
+  Result<RegistryConfig> read_registry(const YAML::Node& node, const std::string& path) {
+    RegistryConfig registry;
+    const auto conflicts = [](const std::string& key) -> std::string_view {
+      if (key == kRegistryWebhookTokensKey) return kRegistryWebhookTokenFileKey;
+      const ItemField<RegistryConfig>* field = find_item_field(registry_fields(), key);
+      return field == nullptr ? std::string_view() : field->conflicts_with;
+    };
+    auto read = for_each_entry(
+        node, path, conflicts,
+        [&](const YAML::Node& key, const YAML::Node& value, const std::string& child) -> Result<void> {
+          if (key.Scalar() == kRegistryWebhookTokensKey)
+            return read_strings(value, child, registry.webhook_tokens);
+          if (key.Scalar() == kRegistryAuthKey) return read_registry_auth(value, child, registry.auth);
+          const ItemField<RegistryConfig>* field = find_item_field(registry_fields(), key.Scalar());
+          if (field == nullptr) return error(child, "unknown key", key);
+          return read_item_field(registry, *field, value, child);
+        });
+    if (!read) return std::unexpected(std::move(read).error());
+    return registry;
+  }
+
+  Result<void> read_strings(const YAML::Node& node, const std::string& path, std::vector<std::string>& out) {
+    out.clear();
+    if (node.IsNull()) return {};
+    if (!node.IsSequence()) return error(path, "expected a list, got " + std::string(describe(node)), node);
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      auto text = scalar_text(node[i], path + "[" + std::to_string(i) + "]", "a string", true);
+      if (!text) return std::unexpected(std::move(text).error());
+      out.push_back(std::move(*text));
+    }
+    return {};
+  }
+
+  Result<void> read_registry_auth(const YAML::Node& node, const std::string& path, RegistryAuth& out) {
+    if (node.IsNull()) {  // `auth:` with no value: the default, anonymous
+      out = RegistryAuth{};
+      return {};
+    }
+    auto spec = read_item(node, path, registry_auth_fields());
+    if (!spec) return std::unexpected(std::move(spec).error());
+    auto auth = build_registry_auth(*spec, path);
+    if (!auth) return fail(auth.error().code, auth.error().message + " (" + location(node.Mark()) + ")");
+    out = std::move(*auth);
+    return {};
   }
 
   std::unexpected<Error> error(std::string_view path, std::string_view problem, const YAML::Node& node) {

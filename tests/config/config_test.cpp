@@ -69,6 +69,13 @@ TEST(Load, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(config->logging.format, LogFormat::Text);
   EXPECT_TRUE(config->dev_mode());
   EXPECT_FALSE(config->auth_enabled());
+  EXPECT_TRUE(config->registries.empty());
+  EXPECT_EQ(config->scanner.workers, 2u);
+  EXPECT_EQ(config->scanner.max_attempts, 5u);
+  EXPECT_EQ(config->scanner.lease, milliseconds(60'000));
+  EXPECT_EQ(config->scanner.poll_interval, milliseconds(5'000));
+  EXPECT_EQ(config->scanner.retry_backoff, milliseconds(10'000));
+  EXPECT_EQ(config->scanner.retry_backoff_max, milliseconds(600'000));
 }
 
 TEST(Load, EmptyDocumentGivesDefaults) {
@@ -242,17 +249,34 @@ TEST(Environment, ConfigVariableIsNotASetting) {
 
 TEST(Environment, NamesFollowTheKeyPaths) {
   const auto names = environment_variable_names();
-  for (const char* expected :
-       {"REGSCAND_CONFIG", "REGSCAND_SERVER_LISTEN", "REGSCAND_SERVER_TLS_CERT_FILE",
-        "REGSCAND_SERVER_TLS_KEY_FILE", "REGSCAND_SERVER_BODY_LIMIT_BYTES", "REGSCAND_SERVER_REQUEST_TIMEOUT",
-        "REGSCAND_SERVER_SHUTDOWN_TIMEOUT", "REGSCAND_SERVER_THREADS", "REGSCAND_DATABASE_URL",
-        "REGSCAND_DATABASE_URL_FILE", "REGSCAND_DATABASE_POOL_SIZE", "REGSCAND_DATABASE_ACQUIRE_TIMEOUT",
-        "REGSCAND_DATABASE_CONNECT_TIMEOUT", "REGSCAND_DATABASE_EMBEDDED_USER", "REGSCAND_DATA_DIR",
-        "REGSCAND_AUTH_TOKENS", "REGSCAND_AUTH_WEBHOOK_TOKENS", "REGSCAND_LOGGING_LEVEL",
-        "REGSCAND_LOGGING_FORMAT"}) {
+  for (const char* expected : {"REGSCAND_CONFIG",
+                               "REGSCAND_SERVER_LISTEN",
+                               "REGSCAND_SERVER_TLS_CERT_FILE",
+                               "REGSCAND_SERVER_TLS_KEY_FILE",
+                               "REGSCAND_SERVER_BODY_LIMIT_BYTES",
+                               "REGSCAND_SERVER_REQUEST_TIMEOUT",
+                               "REGSCAND_SERVER_SHUTDOWN_TIMEOUT",
+                               "REGSCAND_SERVER_THREADS",
+                               "REGSCAND_DATABASE_URL",
+                               "REGSCAND_DATABASE_URL_FILE",
+                               "REGSCAND_DATABASE_POOL_SIZE",
+                               "REGSCAND_DATABASE_ACQUIRE_TIMEOUT",
+                               "REGSCAND_DATABASE_CONNECT_TIMEOUT",
+                               "REGSCAND_DATABASE_EMBEDDED_USER",
+                               "REGSCAND_DATA_DIR",
+                               "REGSCAND_AUTH_TOKENS",
+                               "REGSCAND_AUTH_WEBHOOK_TOKENS",
+                               "REGSCAND_LOGGING_LEVEL",
+                               "REGSCAND_LOGGING_FORMAT",
+                               "REGSCAND_SCANNER_WORKERS",
+                               "REGSCAND_SCANNER_MAX_ATTEMPTS",
+                               "REGSCAND_SCANNER_LEASE",
+                               "REGSCAND_SCANNER_POLL_INTERVAL",
+                               "REGSCAND_SCANNER_RETRY_BACKOFF",
+                               "REGSCAND_SCANNER_RETRY_BACKOFF_MAX"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
-  EXPECT_EQ(names.size(), 19u);
+  EXPECT_EQ(names.size(), 25u);
 }
 
 TEST(Environment, ProcessEnvironmentReadsEnviron) {
@@ -469,6 +493,93 @@ TEST(DevMode, NeedsEmbeddedDatabaseAndLoopbackHost) {
   config.server.host = "127.0.0.1";
   config.database.url = "postgresql://localhost/regscan";
   EXPECT_FALSE(config.dev_mode());
+}
+
+// ---- scanner ----
+
+TEST(Scanner, ReadsEveryKey) {
+  const auto config = load_yaml(
+      "scanner: {workers: 8, max_attempts: 3, lease: 2m, poll_interval: 250ms, retry_backoff: 0s, "
+      "retry_backoff_max: 1h}\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->scanner.workers, 8u);
+  EXPECT_EQ(config->scanner.max_attempts, 3u);
+  EXPECT_EQ(config->scanner.lease, milliseconds(120'000));
+  EXPECT_EQ(config->scanner.poll_interval, milliseconds(250));
+  EXPECT_EQ(config->scanner.retry_backoff, milliseconds(0));
+  EXPECT_EQ(config->scanner.retry_backoff_max, milliseconds(3'600'000));
+}
+
+TEST(Scanner, EnvironmentVariables) {
+  const auto config = load_yaml("scanner: {workers: 8}\n", {{"REGSCAND_SCANNER_WORKERS", "4"},
+                                                            {"REGSCAND_SCANNER_MAX_ATTEMPTS", "10"},
+                                                            {"REGSCAND_SCANNER_LEASE", "30s"},
+                                                            {"REGSCAND_SCANNER_POLL_INTERVAL", "1s"},
+                                                            {"REGSCAND_SCANNER_RETRY_BACKOFF", "2s"},
+                                                            {"REGSCAND_SCANNER_RETRY_BACKOFF_MAX", "1m"}});
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->scanner.workers, 4u);
+  EXPECT_EQ(config->scanner.max_attempts, 10u);
+  EXPECT_EQ(config->scanner.lease, milliseconds(30'000));
+  EXPECT_EQ(config->scanner.poll_interval, milliseconds(1'000));
+  EXPECT_EQ(config->scanner.retry_backoff, milliseconds(2'000));
+  EXPECT_EQ(config->scanner.retry_backoff_max, milliseconds(60'000));
+  expect_error(load(std::nullopt, {{"REGSCAND_SCANNER_WORKERS", "0"}}),
+               "scanner.workers: must be 1..64, got 0 (from REGSCAND_SCANNER_WORKERS)");
+  expect_error(load(std::nullopt, {{"REGSCAND_SCANNER_WORKER", "1"}}),
+               "did you mean REGSCAND_SCANNER_WORKERS?");
+}
+
+TEST(Scanner, Ranges) {
+  expect_error(load_yaml("scanner: {workers: 0}\n"), "scanner.workers: must be 1..64, got 0 (test.yaml:1:");
+  expect_error(load_yaml("scanner: {workers: 65}\n"), "scanner.workers: must be 1..64, got 65");
+  EXPECT_TRUE(load_yaml("scanner: {workers: 64, max_attempts: 100}\n").has_value());
+  expect_error(load_yaml("scanner: {max_attempts: 0}\n"), "scanner.max_attempts: must be 1..100, got 0");
+  expect_error(load_yaml("scanner: {max_attempts: 101}\n"), "scanner.max_attempts: must be 1..100, got 101");
+  expect_error(load_yaml("scanner: {lease: 500ms}\n"), "scanner.lease: must be 1s..1d, got 500ms");
+  expect_error(load_yaml("scanner: {lease: 2d}\n"), "scanner.lease: must be 1s..1d, got 2d");
+  expect_error(load_yaml("scanner: {poll_interval: 5ms}\n"),
+               "scanner.poll_interval: must be 10ms..1d, got 5ms");
+  expect_error(load_yaml("scanner: {retry_backoff: 2d}\n"), "scanner.retry_backoff: must be 0s..1d, got 2d");
+  expect_error(load_yaml("scanner: {retry_backoff_max: 8d}\n"),
+               "scanner.retry_backoff_max: must be 0s..7d, got 8d");
+  expect_error(load_yaml("scanner: {lease: soon}\n"), "scanner.lease: expected a duration");
+  expect_error(load_yaml("scanner: {workers: many}\n"), "scanner.workers: expected a non-negative integer");
+  expect_error(load_yaml("scanner: {worker: 2}\n"), "scanner.worker: unknown key");
+}
+
+TEST(Scanner, BackoffMaxIsAtLeastBackoff) {
+  const auto config = load_yaml("scanner: {retry_backoff: 10s, retry_backoff_max: 5s}\n");
+  ASSERT_FALSE(config.has_value());
+  EXPECT_EQ(config.error().message,
+            "scanner.retry_backoff_max: must be at least scanner.retry_backoff (10s), got 5s");
+  EXPECT_TRUE(load_yaml("scanner: {retry_backoff: 10s, retry_backoff_max: 10s}\n").has_value());
+}
+
+TEST(Scanner, ValidateChecksCodeBuiltConfigs) {
+  Config config;
+  config.scanner.workers = 0;
+  expect_error(validate(config), "scanner.workers: must be 1..64, got 0");
+  config = Config{};
+  config.scanner.lease = milliseconds(0);
+  expect_error(validate(config), "scanner.lease: must be 1s..1d, got 0s");
+  config = Config{};
+  config.scanner.retry_backoff_max = milliseconds(1);
+  expect_error(validate(config), "scanner.retry_backoff_max: must be at least scanner.retry_backoff");
+}
+
+TEST(Scanner, DumpRoundTrips) {
+  const auto config =
+      load_yaml("scanner: {workers: 3, lease: 90s, poll_interval: 250ms, retry_backoff: 0s}\n");
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  const std::string dump = dump_redacted(*config);
+  EXPECT_NE(dump.find("workers: 3"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("poll_interval: 250ms"), std::string::npos) << dump;
+  const auto reloaded = load_yaml(dump);
+  ASSERT_TRUE(reloaded.has_value()) << reloaded.error().message << "\n" << dump;
+  EXPECT_EQ(reloaded->scanner.lease, milliseconds(90'000));
+  EXPECT_EQ(reloaded->scanner.retry_backoff, milliseconds(0));
+  EXPECT_EQ(dump_redacted(*reloaded), dump);
 }
 
 // ---- *_file secrets ----

@@ -4,9 +4,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "config/fields.hpp"
+#include "config/registry_fields.hpp"
 
 namespace regscand::config {
 namespace {
@@ -34,8 +36,22 @@ TEST(Docs, EveryKeyIsDocumented) {
     EXPECT_NE(docs.find("`" + std::string(field.path) + "`"), std::string::npos)
         << field.path << " is missing from docs/configuration.md";
   }
-  for (const std::string_view list : {kTokensPath, kWebhookTokensPath}) {
+  for (const std::string_view list : {kTokensPath, kWebhookTokensPath, kRegistriesPath}) {
     EXPECT_NE(docs.find("`" + std::string(list) + "`"), std::string::npos) << list;
+  }
+}
+
+TEST(Docs, EveryRegistryKeyIsDocumented) {
+  const std::string docs = read_reference();
+  ASSERT_FALSE(docs.empty());
+  std::vector<std::string> keys{"registries[]." + std::string(kRegistryWebhookTokensKey),
+                                "registries[]." + std::string(kRegistryAuthKey)};
+  for (const auto& field : registry_fields()) keys.push_back("registries[]." + std::string(field.key));
+  for (const auto& field : registry_auth_fields())
+    keys.push_back("registries[].auth." + std::string(field.key));
+  for (const auto& key : keys) {
+    EXPECT_NE(docs.find("`" + key + "`"), std::string::npos)
+        << key << " is missing from docs/configuration.md";
   }
 }
 
