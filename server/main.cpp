@@ -1,1 +1,102 @@
-int main() { return 0; }
+// regscand: the composition root. Parses the command line, loads the configuration and hands over to
+// one subcommand; `main` is the last catch-all boundary (an escaped exception is logged, exit 70).
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "config/base/log.hpp"
+#include "config/config.hpp"
+#include "server/api/version.hpp"
+#include "server/commands.hpp"
+
+namespace {
+
+using namespace regscand;
+
+constexpr int kExitConfig = 2;
+constexpr int kExitSoftware = 70;
+
+// Loads and validates the configuration; prints the error (naming the key) on failure.
+std::optional<config::Config> load_config(const std::string& file_flag) {
+  const auto env = config::process_environment();
+  const auto flag = file_flag.empty() ? std::nullopt : std::optional<std::filesystem::path>(file_flag);
+  auto loaded = config::load(config::resolve_config_file(flag, env), env);
+  if (!loaded) {
+    std::cerr << "regscand: configuration error: " << loaded.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*loaded);
+}
+
+bool setup_logging(const config::Config& config) {
+  if (auto ok = log::setup(config.logging.level, config.logging.format); !ok) {
+    std::cerr << "regscand: " << ok.error().message << "\n";
+    return false;
+  }
+  return true;
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "regscand: a registry-side container image scanning daemon. Registries send it webhooks; it scans pushed\n"
+      "images and serves findings over a REST API. Configuration: YAML file (--config or REGSCAND_CONFIG),\n"
+      "overridden by REGSCAND_* environment variables; see docs/configuration.md."};
+  app.require_subcommand(1);
+  std::string config_file;
+  const auto add_config_option = [&config_file](CLI::App* command) {
+    command->add_option("-c,--config", config_file, "YAML configuration file (default: $REGSCAND_CONFIG, else none)");
+  };
+
+  auto* serve = app.add_subcommand(
+      "serve",
+      "Run the daemon: HTTP API, health and metrics. Applies database migrations at start. With no\n"
+      "database.url it runs a private PostgreSQL cluster under data_dir/pg. Stops on SIGINT/SIGTERM.");
+  add_config_option(serve);
+  auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit.");
+  add_config_option(migrate);
+  auto* version = app.add_subcommand("version", "Print the version and exit.");
+  auto* config_cmd = app.add_subcommand("config", "Work with the configuration.");
+  config_cmd->require_subcommand(1);
+  auto* check = config_cmd->add_subcommand(
+      "check", "Validate the configuration (file + environment) and print the effective configuration,\n"
+               "secrets redacted. Exit code 0 when valid, 2 with the offending key otherwise.");
+  add_config_option(check);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (version->parsed()) {
+    std::cout << "regscand " << server::api::version() << "\n";
+    return 0;
+  }
+  auto config = load_config(config_file);
+  if (!config) return kExitConfig;
+  if (check->parsed()) {
+    std::cout << config::dump_redacted(*config);
+    return 0;
+  }
+  if (!setup_logging(*config)) return kExitConfig;
+  if (serve->parsed()) return server::run_serve(*config);
+  if (migrate->parsed()) return server::run_migrate(*config);
+  return kExitConfig;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    spdlog::critical("unexpected error: {}", e.what());
+  } catch (...) {
+    spdlog::critical("unexpected error");
+  }
+  return kExitSoftware;
+}
