@@ -9,6 +9,7 @@ REGSCAND_PACKAGES=(
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev
   libyaml-cpp-dev libcli11-dev prometheus-cpp-dev libarchive-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-client-15 openssl curl
+  docker-registry skopeo umoci wrk
 )
 
 as_root() {
