@@ -22,7 +22,8 @@ namespace regscand::server::http {
 class Server {
  public:
   // Binds config.host:config.port (0 = an ephemeral port) and loads the TLS pair when configured.
-  // `auth` with no tokens disables authentication. `blocking_threads` sizes blocking_pool().
+  // `auth` with no tokens disables authentication. `blocking_threads` sizes blocking_pool() (its threads
+  // start here: block shutdown signals before calling). `metrics` must outlive the Server.
   [[nodiscard]] static Result<std::unique_ptr<Server>> create(const config::ServerConfig& config,
                                                               const config::AuthConfig& auth, Router router,
                                                               Metrics& metrics,
