@@ -335,7 +335,7 @@ pqxx::connection& Database::Lease::connection() {
   return *slot_->conn;
 }
 
-Error Database::Lease::fail(std::exception_ptr error, bool* retry) {
+Error Database::Lease::map_error(std::exception_ptr error, bool* retry) {
   *retry = false;
   try {
     std::rethrow_exception(error);

@@ -110,7 +110,7 @@ class Database {
     pqxx::connection& connection();
     // Maps the in-flight exception to an Error; marks the connection broken when it is.
     // *retry is set when one more attempt may succeed on a fresh connection.
-    Error fail(std::exception_ptr error, bool* retry);
+    Error map_error(std::exception_ptr error, bool* retry);
 
    private:
     Pool* pool_;
@@ -156,7 +156,7 @@ class Database {
           throw;
         }
         bool retry = false;
-        Error mapped = lease->fail(error, &retry);
+        Error mapped = lease->map_error(error, &retry);
         if (retry && attempt < kMaxAttempts) {
           continue;
         }
