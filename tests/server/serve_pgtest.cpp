@@ -1,0 +1,100 @@
+// `regscand serve` on the embedded default, as an operator runs it: no database URL, so the daemon
+// starts its own PostgreSQL cluster under data_dir/pg. Runs the real binary.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/support/daemon.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace regscand {
+namespace {
+
+using std::chrono::seconds;
+namespace fs = std::filesystem;
+
+class ServeEmbedded : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // As root the cluster runs as `postgres`, which must be able to reach the data directory.
+    fs::permissions(dir_.path(), fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    data_dir_ = dir_.path() / "var";
+    port_ = testing::free_port();
+  }
+
+  std::unique_ptr<testing::Daemon> start() {
+    return std::make_unique<testing::Daemon>(
+        REGSCAND_BINARY, std::vector<std::string>{"serve"},
+        std::map<std::string, std::string>{{"REGSCAND_DATA_DIR", data_dir_.string()},
+                                           {"REGSCAND_SERVER_LISTEN", "127.0.0.1:" + std::to_string(port_)},
+                                           {"REGSCAND_LOGGING_LEVEL", "info"}},
+        dir_.path() / "daemon.log");
+  }
+
+  bool postmaster_running() const { return fs::exists(data_dir_ / "pg" / "data" / "postmaster.pid"); }
+
+  testing::TempDir dir_;
+  fs::path data_dir_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(ServeEmbedded, StartsFromEmptyDataDirAndStopsCleanly) {
+  auto daemon = start();
+  ASSERT_TRUE(daemon->wait_for_status(port_, "/readyz", 200, seconds(90))) << daemon->log();
+  EXPECT_TRUE(postmaster_running());
+  EXPECT_TRUE(daemon->wait_for_status(port_, "/healthz", 200, seconds(5)));
+
+  daemon->signal(SIGTERM);
+  const auto code = daemon->wait(seconds(60));
+  ASSERT_TRUE(code.has_value()) << "daemon did not stop on SIGTERM\n" << daemon->log();
+  EXPECT_EQ(*code, 0) << daemon->log();
+  EXPECT_FALSE(postmaster_running()) << "embedded cluster left running after shutdown";
+  EXPECT_EQ(daemon->log().find("password="), std::string::npos) << "a secret reached the log";
+}
+
+TEST_F(ServeEmbedded, RestartsOnExistingDataDir) {
+  {
+    auto first = start();
+    ASSERT_TRUE(first->wait_for_status(port_, "/readyz", 200, seconds(90))) << first->log();
+    first->signal(SIGINT);
+    ASSERT_EQ(first->wait(seconds(60)), 0) << first->log();
+  }
+  auto second = start();
+  ASSERT_TRUE(second->wait_for_status(port_, "/readyz", 200, seconds(90))) << second->log();
+  second->signal(SIGTERM);
+  EXPECT_EQ(second->wait(seconds(60)), 0) << second->log();
+}
+
+TEST_F(ServeEmbedded, RecoversAfterSigkill) {
+  {
+    auto first = start();
+    ASSERT_TRUE(first->wait_for_status(port_, "/readyz", 200, seconds(90))) << first->log();
+    first->signal(SIGKILL);
+    ASSERT_EQ(first->wait(seconds(30)), 128 + SIGKILL);
+  }
+  auto second = start();
+  ASSERT_TRUE(second->wait_for_status(port_, "/readyz", 200, seconds(90))) << second->log();
+  second->signal(SIGTERM);
+  EXPECT_EQ(second->wait(seconds(60)), 0) << second->log();
+  EXPECT_FALSE(postmaster_running());
+}
+
+TEST_F(ServeEmbedded, RefusesNonLoopbackWithoutTokens) {
+  testing::Daemon daemon(REGSCAND_BINARY, {"serve"},
+                         {{"REGSCAND_DATA_DIR", data_dir_.string()}, {"REGSCAND_SERVER_LISTEN", "0.0.0.0:0"}},
+                         dir_.path() / "refused.log");
+  const auto code = daemon.wait(seconds(30));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(daemon.log().find("auth.tokens"), std::string::npos) << daemon.log();
+  EXPECT_FALSE(postmaster_running()) << "config errors must be caught before the cluster starts";
+}
+
+}  // namespace
+}  // namespace regscand
