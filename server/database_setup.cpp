@@ -24,7 +24,8 @@ Result<OpenDatabase> open_database(const config::Config& config) {
     spdlog::info("database.url is empty: using the embedded PostgreSQL cluster in {}", options.dir.string());
     auto embedded = storage::EmbeddedPostgres::start(options);
     if (!embedded) return std::unexpected(std::move(embedded).error());
-    spdlog::info("embedded PostgreSQL {} (data {})", (*embedded)->adopted() ? "adopted after an unclean stop" : "ready",
+    spdlog::info("embedded PostgreSQL {} (data {})",
+                 (*embedded)->adopted() ? "adopted after an unclean stop" : "ready",
                  (*embedded)->data_dir().string());
     url = (*embedded)->url();
     out.embedded = std::move(*embedded);

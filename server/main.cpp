@@ -1,7 +1,7 @@
 // regscand: the composition root. Parses the command line, loads the configuration and hands over to
 // one subcommand; `main` is the last catch-all boundary (an escaped exception is logged, exit 70).
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <iostream>
@@ -42,13 +42,15 @@ bool setup_logging(const config::Config& config) {
 
 int run(int argc, char** argv) {
   CLI::App app{
-      "regscand: a registry-side container image scanning daemon. Registries send it webhooks; it scans pushed\n"
+      "regscand: a registry-side container image scanning daemon. Registries send it webhooks; it scans "
+      "pushed\n"
       "images and serves findings over a REST API. Configuration: YAML file (--config or REGSCAND_CONFIG),\n"
       "overridden by REGSCAND_* environment variables; see docs/configuration.md."};
   app.require_subcommand(1);
   std::string config_file;
   const auto add_config_option = [&config_file](CLI::App* command) {
-    command->add_option("-c,--config", config_file, "YAML configuration file (default: $REGSCAND_CONFIG, else none)");
+    command->add_option("-c,--config", config_file,
+                        "YAML configuration file (default: $REGSCAND_CONFIG, else none)");
   };
 
   auto* serve = app.add_subcommand(
@@ -62,8 +64,9 @@ int run(int argc, char** argv) {
   auto* config_cmd = app.add_subcommand("config", "Work with the configuration.");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand(
-      "check", "Validate the configuration (file + environment) and print the effective configuration,\n"
-               "secrets redacted. Exit code 0 when valid, 2 with the offending key otherwise.");
+      "check",
+      "Validate the configuration (file + environment) and print the effective configuration,\n"
+      "secrets redacted. Exit code 0 when valid, 2 with the offending key otherwise.");
   add_config_option(check);
 
   try {

@@ -50,7 +50,8 @@ int serve_with(const config::Config& config, storage::Database& db) {
     return 1;
   }
   if (!migrated->applied.empty()) {
-    spdlog::info("database schema migrated from version {} to {}", migrated->from_version, migrated->to_version);
+    spdlog::info("database schema migrated from version {} to {}", migrated->from_version,
+                 migrated->to_version);
   }
 
   http::Metrics metrics;
@@ -67,8 +68,8 @@ int serve_with(const config::Config& config, storage::Database& db) {
     return 1;
   }
   (*server)->start();
-  spdlog::info("regscand {} serving on {}://{}:{}", api::version(), config.server.tls.enabled() ? "https" : "http",
-               config.server.host, (*server)->port());
+  spdlog::info("regscand {} serving on {}://{}:{}", api::version(),
+               config.server.tls.enabled() ? "https" : "http", config.server.host, (*server)->port());
 
   const sigset_t signals = shutdown_signals();
   int received = 0;
@@ -87,8 +88,9 @@ int run_serve(const config::Config& config) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts, so all inherit it
 
   if (!config.auth_enabled()) {
-    spdlog::warn("auth is OFF: no auth.tokens configured; allowed only in local dev mode (embedded database on {})",
-                 config.server.host);
+    spdlog::warn(
+        "auth is OFF: no auth.tokens configured; allowed only in local dev mode (embedded database on {})",
+        config.server.host);
   }
   auto opened = open_database(config);
   if (!opened) {

@@ -40,7 +40,8 @@ Result<nlohmann::json> parse_json(std::string_view text, JsonLimits limits) {
     return fail(ErrorCode::InvalidArgument, "JSON nesting deeper than " + std::to_string(limits.max_depth));
   }
   auto value = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return fail(ErrorCode::InvalidArgument, "invalid JSON (or invalid UTF-8 in a string)");
+  if (value.is_discarded())
+    return fail(ErrorCode::InvalidArgument, "invalid JSON (or invalid UTF-8 in a string)");
   return value;
 }
 

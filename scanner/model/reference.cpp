@@ -3,7 +3,9 @@
 namespace regscand::scanner {
 namespace {
 
-bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_lower_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 // [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*
 bool is_valid_component(std::string_view c) {

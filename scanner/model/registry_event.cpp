@@ -6,9 +6,12 @@ namespace regscand::scanner {
 
 std::string_view to_string(EventAction action) {
   switch (action) {
-    case EventAction::Push: return "push";
-    case EventAction::Pull: return "pull";
-    case EventAction::Delete: return "delete";
+    case EventAction::Push:
+      return "push";
+    case EventAction::Pull:
+      return "pull";
+    case EventAction::Delete:
+      return "delete";
   }
   return "push";
 }

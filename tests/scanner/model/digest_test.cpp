@@ -18,9 +18,10 @@ TEST(Digest, ParsesSha256) {
 }
 
 TEST(Digest, RejectsMalformed) {
-  for (const std::string& bad : std::vector<std::string>{"", "sha256", "sha256:", "md5:" + std::string(32, 'a'), "sha256:" + std::string(63, 'a'),
-                                "sha256:" + std::string(64, 'A'), "sha256:" + std::string(63, 'a') + "g",
-                                "sha512:" + std::string(64, 'a')}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "sha256", "sha256:", "md5:" + std::string(32, 'a'),
+                                "sha256:" + std::string(63, 'a'), "sha256:" + std::string(64, 'A'),
+                                "sha256:" + std::string(63, 'a') + "g", "sha512:" + std::string(64, 'a')}) {
     auto digest = Digest::parse(bad);
     ASSERT_FALSE(digest.has_value()) << bad;
     EXPECT_EQ(digest.error().code, ErrorCode::InvalidArgument) << bad;
