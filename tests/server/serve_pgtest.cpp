@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/support/daemon.hpp"
+#include "tests/support/pg_cluster.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace regscand {
@@ -94,6 +95,22 @@ TEST_F(ServeEmbedded, RefusesNonLoopbackWithoutTokens) {
   EXPECT_NE(*code, 0);
   EXPECT_NE(daemon.log().find("auth.tokens"), std::string::npos) << daemon.log();
   EXPECT_FALSE(postmaster_running()) << "config errors must be caught before the cluster starts";
+}
+
+TEST(Migrate, AppliesOnceThenIsANoOp) {
+  auto cluster = testing::PgCluster::create();
+  ASSERT_TRUE(cluster) << cluster.error().message;
+  testing::TempDir dir;
+  const std::map<std::string, std::string> env{
+      {"REGSCAND_DATABASE_URL", (*cluster)->url()},
+      {"REGSCAND_AUTH_TOKENS", "ci:admin:ci-admin-token-0123456789"}};
+  testing::Daemon first(REGSCAND_BINARY, {"migrate"}, env, dir.path() / "first.log");
+  ASSERT_EQ(first.wait(seconds(60)), 0) << first.log();
+  EXPECT_NE(first.log().find("migrated from version 0"), std::string::npos) << first.log();
+  testing::Daemon second(REGSCAND_BINARY, {"migrate"}, env, dir.path() / "second.log");
+  ASSERT_EQ(second.wait(seconds(60)), 0) << second.log();
+  EXPECT_NE(second.log().find("up to date"), std::string::npos) << second.log();
+  EXPECT_EQ(second.log().find("ci-admin-token"), std::string::npos) << "a secret reached the log";
 }
 
 }  // namespace
