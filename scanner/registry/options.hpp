@@ -1,0 +1,30 @@
+// Limits and timeouts of a RegistryClient. Every read has a deadline and every body a byte cap.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+namespace regscand::scanner::registry {
+
+struct ClientOptions {
+  std::chrono::milliseconds connect_timeout{10'000};    // resolve + TCP connect + TLS handshake
+  std::chrono::milliseconds read_timeout{30'000};       // idle: longest wait for the next bytes
+  std::chrono::milliseconds request_timeout{120'000};   // one manifest or token exchange, start to end
+  std::chrono::milliseconds blob_timeout{30 * 60'000};  // one blob download, start to end
+  std::size_t max_manifest_bytes = 4 * 1024 * 1024;
+  std::size_t max_header_bytes = 64 * 1024;      // status line + headers of one response
+  std::size_t max_token_bytes = 64 * 1024;       // token endpoint answer
+  std::size_t max_error_body_bytes = 64 * 1024;  // bodies of non-2xx answers are read this far, then dropped
+  unsigned max_redirects = 5;                    // blob GETs
+  unsigned max_attempts = 4;                     // per request, on 429/502/503/504 (1 = no retry)
+  std::chrono::milliseconds initial_backoff{1'000};
+  std::chrono::milliseconds max_backoff{30'000};  // caps the doubling backoff and any Retry-After
+  // How to wait between attempts; empty = std::this_thread::sleep_for. A worker can pass one that returns
+  // early at shutdown; tests pass one that records the delays.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::string user_agent = "regscand";
+};
+
+}  // namespace regscand::scanner::registry
