@@ -277,6 +277,10 @@ Result<void> Database::register_statement(std::string name, std::string sql) {
   return {};
 }
 
+const std::string& Database::conninfo() const {
+  return pool_->conninfo;  // set once in create()
+}
+
 PoolStats Database::stats() const {
   std::lock_guard lock(pool_->mu);
   PoolStats s;

@@ -92,6 +92,10 @@ class Database {
 
   PoolStats stats() const;
 
+  // The normalised key=value conninfo the pool connects with (for a dedicated LISTEN connection,
+  // see JobNotifier). A secret: never log it.
+  const std::string& conninfo() const;
+
   // Closes idle connections; leased ones close when returned. Later calls fail with Unavailable.
   void close();
 
