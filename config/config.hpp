@@ -108,7 +108,7 @@ struct RegistryConfig {
 
 // The scan job queue, per replica.
 struct ScannerConfig {
-  unsigned workers = 2;                             // concurrent jobs, 1..64
+  unsigned workers = 2;                             // concurrent jobs, 0..64 (0 = no workers here)
   unsigned max_attempts = 5;                        // then the job is "dead", 1..100
   std::chrono::milliseconds lease{60'000};          // renewed by the worker every lease/3
   std::chrono::milliseconds poll_interval{5'000};   // fallback when no NOTIFY arrives

@@ -22,7 +22,7 @@ inline constexpr Range kPoolSizeRange{1, 1000};
 inline constexpr Range kBodyLimitRange{1, std::uint64_t{1} << 30};
 inline constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24);
 inline constexpr std::size_t kMinTokenLength = 16;
-inline constexpr Range kWorkersRange{1, 64};
+inline constexpr Range kWorkersRange{0, 64};  // 0: this replica runs no workers (API and inbox only)
 inline constexpr Range kMaxAttemptsRange{1, 100};
 
 struct DurationRange {

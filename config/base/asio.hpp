@@ -22,11 +22,15 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 
 // Runs f() on `pool` and resumes the caller on its own executor; exceptions reach the caller.
+// `f` is taken by reference (the caller's temporary lives until the co_await completes) and only a
+// pointer crosses into the inner coroutine: g++ 12 destroys callables with non-trivial destructors
+// twice when they travel through coroutine parameters or lambda captures there.
 template <class F>
-net::awaitable<std::invoke_result_t<F>> run_blocking(net::thread_pool& pool, F f) {
+net::awaitable<std::invoke_result_t<F&>> run_blocking(net::thread_pool& pool, F&& f) {
+  using R = std::invoke_result_t<F&>;
+  auto* callable = &f;
   co_return co_await net::co_spawn(
-      pool, [f = std::move(f)]() mutable -> net::awaitable<std::invoke_result_t<F>> { co_return f(); },
-      net::use_awaitable);
+      pool, [callable]() -> net::awaitable<R> { co_return (*callable)(); }, net::use_awaitable);
 }
 
 }  // namespace regscand

@@ -524,15 +524,15 @@ TEST(Scanner, EnvironmentVariables) {
   EXPECT_EQ(config->scanner.poll_interval, milliseconds(1'000));
   EXPECT_EQ(config->scanner.retry_backoff, milliseconds(2'000));
   EXPECT_EQ(config->scanner.retry_backoff_max, milliseconds(60'000));
-  expect_error(load(std::nullopt, {{"REGSCAND_SCANNER_WORKERS", "0"}}),
-               "scanner.workers: must be 1..64, got 0 (from REGSCAND_SCANNER_WORKERS)");
+  expect_error(load(std::nullopt, {{"REGSCAND_SCANNER_WORKERS", "65"}}),
+               "scanner.workers: must be 0..64, got 65 (from REGSCAND_SCANNER_WORKERS)");
   expect_error(load(std::nullopt, {{"REGSCAND_SCANNER_WORKER", "1"}}),
                "did you mean REGSCAND_SCANNER_WORKERS?");
 }
 
 TEST(Scanner, Ranges) {
-  expect_error(load_yaml("scanner: {workers: 0}\n"), "scanner.workers: must be 1..64, got 0 (test.yaml:1:");
-  expect_error(load_yaml("scanner: {workers: 65}\n"), "scanner.workers: must be 1..64, got 65");
+  EXPECT_TRUE(load_yaml("scanner: {workers: 0}\n").has_value()) << "0 = a replica without workers";
+  expect_error(load_yaml("scanner: {workers: 65}\n"), "scanner.workers: must be 0..64, got 65 (test.yaml:1:");
   EXPECT_TRUE(load_yaml("scanner: {workers: 64, max_attempts: 100}\n").has_value());
   expect_error(load_yaml("scanner: {max_attempts: 0}\n"), "scanner.max_attempts: must be 1..100, got 0");
   expect_error(load_yaml("scanner: {max_attempts: 101}\n"), "scanner.max_attempts: must be 1..100, got 101");
@@ -558,8 +558,8 @@ TEST(Scanner, BackoffMaxIsAtLeastBackoff) {
 
 TEST(Scanner, ValidateChecksCodeBuiltConfigs) {
   Config config;
-  config.scanner.workers = 0;
-  expect_error(validate(config), "scanner.workers: must be 1..64, got 0");
+  config.scanner.workers = 65;
+  expect_error(validate(config), "scanner.workers: must be 0..64, got 65");
   config = Config{};
   config.scanner.lease = milliseconds(0);
   expect_error(validate(config), "scanner.lease: must be 1s..1d, got 0s");
