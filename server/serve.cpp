@@ -3,7 +3,12 @@
 #include <prometheus/gauge.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <random>
+
 #include "server/api/health.hpp"
+#include "server/api/jobs.hpp"
 #include "server/api/metrics.hpp"
 #include "server/api/version.hpp"
 #include "server/commands.hpp"
@@ -11,6 +16,14 @@
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
 #include "server/http/server.hpp"
+#include "server/jobs/scan_handler.hpp"
+#include "server/jobs/worker_pool.hpp"
+#include "server/webhooks/inbox_writer.hpp"
+#include "server/webhooks/webhook_routes.hpp"
+#include "storage/event_inbox.hpp"
+#include "storage/job_notifier.hpp"
+#include "storage/job_queue.hpp"
+#include "storage/manifest_store.hpp"
 #include "storage/migrate.hpp"
 
 namespace regscand::server {
@@ -43,6 +56,34 @@ void publish_pool_gauges(http::Metrics& metrics, storage::Database& db) {
   });
 }
 
+// host:pid:random: unique per process, readable in /v1/jobs.
+std::string lease_owner() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::mt19937 rng{std::random_device{}()};
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rng() % 1'000'000);
+}
+
+jobs::WorkerOptions worker_options(const config::ScannerConfig& scanner) {
+  jobs::WorkerOptions options;
+  options.workers = scanner.workers;
+  options.lease = scanner.lease;
+  options.poll_interval = scanner.poll_interval;
+  options.retry_backoff = scanner.retry_backoff;
+  options.retry_backoff_max = scanner.retry_backoff_max;
+  options.owner = lease_owner();
+  return options;
+}
+
+void warn_about_open_webhooks(const config::Config& config) {
+  for (const auto& registry : config.registries) {
+    if (config.webhook_tokens_for(registry).empty()) {
+      spdlog::warn("webhooks from registry \"{}\" are not authenticated (no webhook token; dev mode only)",
+                   registry.name);
+    }
+  }
+}
+
 int serve_with(const config::Config& config, storage::Database& db) {
   auto migrated = storage::migrate(db);
   if (!migrated) {
@@ -56,10 +97,30 @@ int serve_with(const config::Config& config, storage::Database& db) {
 
   http::Metrics metrics;
   publish_pool_gauges(metrics, db);
+  storage::EventInbox inbox(db, jobs::current_analyzers(), static_cast<int>(config.scanner.max_attempts));
+  webhooks::InboxWriter inbox_writer(inbox);
+  storage::JobQueue queue(db);
+  storage::ManifestStore manifests(db);
+
   http::Router router;
   api::add_health_routes(router, [&db] { return check_ready(db); });
   api::add_metrics_routes(router, metrics);
   api::add_version_routes(router);
+  api::add_job_routes(router, queue);
+  webhooks::add_webhook_routes(router, config, inbox_writer, metrics);
+  warn_about_open_webhooks(config);
+
+  std::unique_ptr<storage::JobNotifier> notifier;
+  if (auto created = storage::JobNotifier::create(db.conninfo())) {
+    notifier = std::move(*created);
+  } else {
+    spdlog::warn("jobs: no LISTEN connection ({}); workers poll every {} ms", created.error().message,
+                 config.scanner.poll_interval.count());
+  }
+  jobs::JobHandlers handlers;
+  handlers.add(std::string(storage::kScanJobKind), jobs::make_scan_handler(config, manifests, {}));
+  jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), worker_options(config.scanner),
+                           metrics);
 
   auto server = http::Server::create(config.server, config.auth, std::move(router), metrics,
                                      std::max(4u, config.database.pool_size));
@@ -68,6 +129,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
     return 1;
   }
   (*server)->start();
+  if (config.scanner.workers > 0) workers.start();
   spdlog::info("regscand {} serving on {}://{}:{}", api::version(),
                config.server.tls.enabled() ? "https" : "http", config.server.host, (*server)->port());
 
@@ -78,6 +140,8 @@ int serve_with(const config::Config& config, storage::Database& db) {
   (*server)->shutdown();
   (*server)->wait();
   server->reset();
+  inbox_writer.stop();
+  workers.stop();
   return 0;
 }
 

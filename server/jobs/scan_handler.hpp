@@ -1,0 +1,31 @@
+// The "scan" job: resolves the job's manifest over the registry API (Accept for OCI and Docker media
+// types, the registry's auth incl. the Bearer token challenge), verifies its digest and records its media
+// type and size with the analyzers fingerprint. A 404 is retried a few times first (distribution can
+// notify before the manifest is readable); a manifest deleted meanwhile is skipped. Later issues extend it
+// to the layer analysis.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "config/config.hpp"
+#include "server/jobs/job_handlers.hpp"
+#include "storage/manifest_store.hpp"
+
+namespace regscand::server::jobs {
+
+// Fingerprint of what a scan does now; stored per manifest so a changed scanner rescans.
+std::string current_analyzers();
+
+struct ScanOptions {
+  int not_found_attempts = 4;  // resolve attempts while the registry answers 404
+  std::chrono::milliseconds not_found_delay{1'000};
+  std::function<void(std::chrono::milliseconds)> sleep;  // empty = std::this_thread::sleep_for
+};
+
+// `config` and `manifests` must outlive the handler.
+JobHandler make_scan_handler(const config::Config& config, storage::ManifestStore& manifests,
+                             ScanOptions options);
+
+}  // namespace regscand::server::jobs

@@ -1,0 +1,242 @@
+// The worker pool over a real PostgreSQL: two pools (two replicas) never run one job twice, NOTIFY wakes
+// idle workers long before the poll interval, failures retry then die with their last error, permanent
+// errors and throwing handlers fail at once, a job whose worker vanished (lease never renewed) is run
+// again, and leases are renewed while a handler runs longer than one lease.
+#include "server/jobs/worker_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+
+#include "storage/migrate.hpp"
+#include "tests/support/pg_cluster.hpp"
+
+namespace regscand::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace jobs = server::jobs;
+
+class WorkerPoolTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto cluster = PgCluster::create();
+    ASSERT_TRUE(cluster) << cluster.error().message;
+    cluster_ = std::move(*cluster).release();
+  }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    cluster_ = nullptr;
+  }
+
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    auto url = cluster_->create_database(std::string("t_") + info->name());
+    ASSERT_TRUE(url) << url.error().message;
+    url_ = *url;
+    storage::Database::Options options;
+    options.url = url_;
+    options.pool_size = 8;
+    auto db = storage::Database::create(options);
+    ASSERT_TRUE(db) << db.error().message;
+    db_ = std::move(*db);
+    ASSERT_TRUE(storage::migrate(*db_));
+    queue_ = std::make_unique<storage::JobQueue>(*db_);
+  }
+
+  std::int64_t enqueue(std::string digest, int max_attempts = 3) {
+    auto id = queue_->enqueue({"scan", "local", "team/app", std::move(digest), 100, max_attempts});
+    EXPECT_TRUE(id && *id);
+    return id && *id ? **id : 0;
+  }
+
+  storage::Job job(std::int64_t id) {
+    auto j = queue_->get(id);
+    EXPECT_TRUE(j && *j);
+    return j && *j ? **j : storage::Job{};
+  }
+
+  static jobs::WorkerOptions options(std::string owner, unsigned workers = 2) {
+    jobs::WorkerOptions o;
+    o.workers = workers;
+    o.lease = 3s;
+    o.poll_interval = 200ms;
+    o.retry_backoff = 10ms;
+    o.retry_backoff_max = 50ms;
+    o.owner = std::move(owner);
+    return o;
+  }
+
+  // Polls until `done` or 20 s pass.
+  template <class F>
+  static bool eventually(F done) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return done();
+  }
+
+  static PgCluster* cluster_;
+  std::string url_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::JobQueue> queue_;
+  server::http::Metrics metrics_a_, metrics_b_;
+};
+
+PgCluster* WorkerPoolTest::cluster_ = nullptr;
+
+TEST_F(WorkerPoolTest, TwoReplicasRunEveryJobExactlyOnce) {
+  constexpr int kJobs = 60;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < kJobs; ++i) ids.push_back(enqueue("sha256:" + std::to_string(1000 + i)));
+
+  std::mutex mutex;
+  std::multiset<std::int64_t> runs;
+  auto handler = [&](const storage::Job& j) -> Result<std::string> {
+    {
+      std::lock_guard lock(mutex);
+      runs.insert(j.id);
+    }
+    std::this_thread::sleep_for(5ms);
+    return std::string("{\"ok\":true}");
+  };
+  jobs::JobHandlers ha, hb;
+  ha.add("scan", handler);
+  hb.add("scan", handler);
+  jobs::WorkerPool a(*queue_, nullptr, std::move(ha), options("a", 3), metrics_a_);
+  jobs::WorkerPool b(*queue_, nullptr, std::move(hb), options("b", 3), metrics_b_);
+  a.start();
+  b.start();
+  ASSERT_TRUE(eventually([&] { return a.finished_for_test() + b.finished_for_test() >= kJobs; }));
+  a.stop();
+  b.stop();
+  for (const auto id : ids) {
+    EXPECT_EQ(runs.count(id), 1u) << "job " << id;
+    EXPECT_EQ(job(id).state, storage::JobState::Succeeded);
+    EXPECT_EQ(job(id).result_json, "{\"ok\": true}");
+  }
+  EXPECT_GT(a.finished_for_test(), 0u);
+  EXPECT_GT(b.finished_for_test(), 0u);
+}
+
+TEST_F(WorkerPoolTest, NotifyWakesIdleWorkersBeforeThePollInterval) {
+  auto notifier = storage::JobNotifier::create(url_);
+  ASSERT_TRUE(notifier) << notifier.error().message;
+  jobs::JobHandlers handlers;
+  handlers.add("scan", [](const storage::Job&) -> Result<std::string> { return std::string(); });
+  auto o = options("n", 1);
+  o.poll_interval = 60s;
+  jobs::WorkerPool pool(*queue_, notifier->get(), std::move(handlers), o, metrics_a_);
+  pool.start();
+  std::this_thread::sleep_for(300ms);  // the worker has found the queue empty and sleeps
+  const auto started = std::chrono::steady_clock::now();
+  const auto id = enqueue("sha256:notify");
+  ASSERT_TRUE(eventually([&] { return pool.finished_for_test() == 1; }));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+  pool.stop();
+  EXPECT_EQ(job(id).state, storage::JobState::Succeeded);
+}
+
+TEST_F(WorkerPoolTest, TransientFailuresRetryThenDieWithTheLastError) {
+  std::atomic<int> calls{0};
+  jobs::JobHandlers handlers;
+  handlers.add("scan", [&](const storage::Job& j) -> Result<std::string> {
+    ++calls;
+    return fail(ErrorCode::Unavailable, "registry down, attempt " + std::to_string(j.attempts));
+  });
+  const auto id = enqueue("sha256:flaky", 3);
+  jobs::WorkerPool pool(*queue_, nullptr, std::move(handlers), options("r", 1), metrics_a_);
+  pool.start();
+  ASSERT_TRUE(eventually([&] { return job(id).state == storage::JobState::Dead; }));
+  pool.stop();
+  EXPECT_EQ(calls.load(), 3);
+  EXPECT_EQ(job(id).attempts, 3);
+  EXPECT_EQ(job(id).last_error, "registry down, attempt 3");
+}
+
+TEST_F(WorkerPoolTest, PermanentErrorsAndThrowingHandlersFailAtOnce) {
+  jobs::JobHandlers handlers;
+  handlers.add("scan", [](const storage::Job& j) -> Result<std::string> {
+    if (j.digest == "sha256:throws") throw std::runtime_error("boom");
+    return fail(ErrorCode::Unimplemented, "unsupported manifest: Docker schema 1");
+  });
+  const auto unsupported = enqueue("sha256:schema1", 5);
+  const auto throws = enqueue("sha256:throws", 1);
+  jobs::WorkerPool pool(*queue_, nullptr, std::move(handlers), options("p", 1), metrics_a_);
+  pool.start();
+  ASSERT_TRUE(eventually([&] { return pool.finished_for_test() == 2; }));
+  pool.stop();
+  EXPECT_EQ(job(unsupported).state, storage::JobState::Failed);
+  EXPECT_EQ(job(unsupported).attempts, 1);
+  EXPECT_EQ(job(unsupported).last_error, "unsupported manifest: Docker schema 1");
+  EXPECT_EQ(job(throws).state, storage::JobState::Dead);
+  EXPECT_EQ(job(throws).last_error, "job handler threw: boom");
+}
+
+TEST_F(WorkerPoolTest, AJobWhoseWorkerVanishedIsRunAgainAfterItsLease) {
+  const auto id = enqueue("sha256:orphan");
+  const std::vector<std::string> kinds{"scan"};
+  auto claimed = queue_->claim("crashed-worker", 500ms, kinds);  // never renewed, never finished
+  ASSERT_TRUE(claimed && *claimed);
+  std::atomic<int> calls{0};
+  jobs::JobHandlers handlers;
+  handlers.add("scan", [&](const storage::Job&) -> Result<std::string> {
+    ++calls;
+    return std::string();
+  });
+  jobs::WorkerPool pool(*queue_, nullptr, std::move(handlers), options("heir", 1), metrics_a_);
+  pool.start();
+  ASSERT_TRUE(eventually([&] { return job(id).state == storage::JobState::Succeeded; }));
+  pool.stop();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(job(id).attempts, 2);
+  EXPECT_EQ(job(id).lease_owner.rfind("heir", 0), 0u);
+}
+
+TEST_F(WorkerPoolTest, LeasesAreRenewedWhileAHandlerOutlivesOne) {
+  std::atomic<int> calls{0};
+  jobs::JobHandlers ha, hb;
+  auto slow = [&](const storage::Job&) -> Result<std::string> {
+    ++calls;
+    std::this_thread::sleep_for(2500ms);
+    return std::string();
+  };
+  ha.add("scan", slow);
+  hb.add("scan", slow);
+  auto o = options("slow-a", 1);
+  o.lease = 900ms;
+  const auto id = enqueue("sha256:slow");
+  jobs::WorkerPool a(*queue_, nullptr, std::move(ha), o, metrics_a_);
+  a.start();
+  ASSERT_TRUE(eventually([&] { return calls.load() == 1; }));
+  o.owner = "slow-b";
+  jobs::WorkerPool b(*queue_, nullptr, std::move(hb), o, metrics_b_);
+  b.start();  // would take the job if its lease lapsed
+  ASSERT_TRUE(eventually([&] { return job(id).state == storage::JobState::Succeeded; }));
+  a.stop();
+  b.stop();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(job(id).attempts, 1);
+}
+
+TEST(RetryDelay, DoublesFromTheBackoffIsCappedAndJittered) {
+  jobs::WorkerOptions o;
+  o.retry_backoff = 10'000ms;
+  o.retry_backoff_max = 60'000ms;
+  EXPECT_EQ(jobs::retry_delay(o, 1, 1.0), 10'000ms);
+  EXPECT_EQ(jobs::retry_delay(o, 2, 1.0), 20'000ms);
+  EXPECT_EQ(jobs::retry_delay(o, 3, 1.0), 40'000ms);
+  EXPECT_EQ(jobs::retry_delay(o, 4, 1.0), 60'000ms);
+  EXPECT_EQ(jobs::retry_delay(o, 40, 1.0), 60'000ms);
+  EXPECT_EQ(jobs::retry_delay(o, 1, 0.0), 5'000ms);
+  EXPECT_EQ(jobs::retry_delay(o, 2, 0.5), 15'000ms);
+}
+
+}  // namespace
+}  // namespace regscand::testing
