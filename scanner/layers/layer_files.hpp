@@ -12,7 +12,9 @@ namespace regscand::scanner::layers {
 
 class LayerFiles {
  public:
-  void add(std::string path, std::string content) { files_.insert_or_assign(std::move(path), std::move(content)); }
+  void add(std::string path, std::string content) {
+    files_.insert_or_assign(std::move(path), std::move(content));
+  }
 
   // Content of `path`, or null when the layer does not hold it.
   const std::string* find(std::string_view path) const {
