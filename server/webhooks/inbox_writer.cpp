@@ -1,12 +1,15 @@
 #include "server/webhooks/inbox_writer.hpp"
 
+#include <algorithm>
 #include <future>
 #include <vector>
 
 namespace regscand::server::webhooks {
 
-InboxWriter::InboxWriter(storage::EventInbox& inbox, std::size_t max_group)
-    : inbox_(inbox), max_group_(max_group == 0 ? 1 : max_group), thread_([this] { run(); }) {}
+InboxWriter::InboxWriter(storage::EventInbox& inbox, unsigned writers, std::size_t max_group)
+    : inbox_(inbox), max_group_(max_group == 0 ? 1 : max_group) {
+  for (unsigned i = 0; i < std::max(1u, writers); ++i) threads_.emplace_back([this] { run(); });
+}
 
 InboxWriter::~InboxWriter() {
   stop();
@@ -18,7 +21,9 @@ void InboxWriter::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 void InboxWriter::enqueue(Pending pending) {

@@ -1,6 +1,7 @@
-// Group commit for the webhook inbox: request handlers submit batches, one writer thread applies
-// whatever has accumulated in one transaction (EventInbox::apply) and resumes each submitter with its
-// own outcome. A handler acknowledges its request only after its batch is committed.
+// Group commit for the webhook inbox: request handlers submit batches; each of a few writer threads takes
+// whatever has accumulated, applies it in one transaction (EventInbox::apply) and resumes each submitter
+// with its own outcome. A handler acknowledges its request only after its batch is committed. Two writers
+// keep PostgreSQL busy on two cores while one group commits.
 #pragma once
 
 #include <condition_variable>
@@ -9,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "config/base/asio.hpp"
 #include "storage/event_inbox.hpp"
@@ -19,8 +21,8 @@ class InboxWriter {
  public:
   using Outcome = Result<storage::InboxOutcome>;
 
-  // Starts the writer thread. `max_group` bounds how many batches share one transaction.
-  InboxWriter(storage::EventInbox& inbox, std::size_t max_group = 512);
+  // Starts `writers` (>= 1) threads. `max_group` bounds how many batches share one transaction.
+  explicit InboxWriter(storage::EventInbox& inbox, unsigned writers = 2, std::size_t max_group = 512);
   ~InboxWriter();  // stop()
   InboxWriter(const InboxWriter&) = delete;
   InboxWriter& operator=(const InboxWriter&) = delete;
@@ -32,7 +34,7 @@ class InboxWriter {
   // Blocking form for tests and non-coroutine callers.
   Outcome submit_and_wait(storage::InboxBatch batch);
 
-  // Applies what is already queued, then stops the thread. Idempotent.
+  // Applies what is already queued, then stops the threads. Idempotent.
   void stop();
 
  private:
@@ -49,7 +51,7 @@ class InboxWriter {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace regscand::server::webhooks
