@@ -25,6 +25,7 @@
 #include "storage/job_queue.hpp"
 #include "storage/manifest_store.hpp"
 #include "storage/migrate.hpp"
+#include "storage/scan_store.hpp"
 
 namespace regscand::server {
 namespace {
@@ -101,6 +102,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
   webhooks::InboxWriter inbox_writer(inbox);
   storage::JobQueue queue(db);
   storage::ManifestStore manifests(db);
+  storage::ScanStore scans(db);
 
   http::Router router;
   api::add_health_routes(router, [&db] { return check_ready(db); });
@@ -118,7 +120,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
                  config.scanner.poll_interval.count());
   }
   jobs::JobHandlers handlers;
-  handlers.add(std::string(storage::kScanJobKind), jobs::make_scan_handler(config, manifests, {}));
+  handlers.add(std::string(storage::kScanJobKind), jobs::make_scan_handler(config, manifests, scans, {}));
   jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), worker_options(config.scanner),
                            metrics);
 

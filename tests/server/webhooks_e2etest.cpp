@@ -128,6 +128,10 @@ TEST_F(WebhooksE2E, PushPullDeleteFromARealRegistry) {
     EXPECT_EQ(row[0][0].as<std::string>(), "application/vnd.oci.image.manifest.v1+json");
     EXPECT_EQ(row[0][1].as<std::uint64_t>(), image->manifest.size);
     EXPECT_FALSE(row[0][2].is_null());
+    EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + digest +
+                    "' AND state = 'succeeded' AND resolve_ms IS NOT NULL AND bytes_fetched > 0 AND job_id "
+                    "IS NOT NULL"),
+              1);
   }
   EXPECT_EQ(count("SELECT count(*) FROM jobs"), 3) << "layer and config blob events queue nothing";
 
