@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/support/daemon.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/oci_image.hpp"
 #include "tests/support/pg_cluster.hpp"
@@ -27,6 +28,12 @@ namespace fs = std::filesystem;
 
 constexpr char kHookToken[] = "hook-token-e2e-0123456789";
 constexpr char kReaderToken[] = "reader-token-e2e-0123456789";
+
+// Conditions the registry and the daemon make true; polled gently (each poll opens a connection).
+template <class F>
+bool within_a_minute(F&& done, std::chrono::seconds deadline = 60s) {
+  return eventually(std::forward<F>(done), deadline, 100ms);
+}
 
 class WebhooksE2E : public ::testing::Test {
  protected:
@@ -83,17 +90,6 @@ class WebhooksE2E : public ::testing::Test {
   }
   std::int64_t count(const std::string& sql) { return query(sql)[0][0].as<std::int64_t>(); }
 
-  // Polls until `done` or `deadline`.
-  template <class F>
-  static bool eventually(F done, std::chrono::seconds deadline = 60s) {
-    const auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-      if (done()) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return done();
-  }
-
   nlohmann::json jobs_api(const std::string& query = "") {
     const auto res =
         http_get(port_, "/v1/jobs" + query, {{"Authorization", std::string("Bearer ") + kReaderToken}});
@@ -115,7 +111,7 @@ TEST_F(WebhooksE2E, PushPullDeleteFromARealRegistry) {
   const auto c = push("other/svc", "1.0");
   for (const auto* image : {&a, &b, &c}) {
     const auto digest = image->manifest.digest;
-    ASSERT_TRUE(eventually([&] {
+    ASSERT_TRUE(within_a_minute([&] {
       return count("SELECT count(*) FROM jobs WHERE digest = '" + digest + "' AND state = 'succeeded'") == 1;
     })) << digest
         << "\n"
@@ -145,19 +141,19 @@ TEST_F(WebhooksE2E, PushPullDeleteFromARealRegistry) {
   EXPECT_TRUE(skopeo_copy("docker://" + registry_->host() + "/team/app:v1",
                           "docker://" + registry_->host() + "/team/app:stable")
                   .ok());
-  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM tags WHERE tag = 'stable'") == 1; }));
+  ASSERT_TRUE(within_a_minute([&] { return count("SELECT count(*) FROM tags WHERE tag = 'stable'") == 1; }));
   EXPECT_EQ(count("SELECT count(*) FROM jobs"), 3);
 
   // A pull (skopeo inspect GETs the manifest).
   ASSERT_TRUE(registry_->inspect("team/app:v2").ok());
-  ASSERT_TRUE(eventually([&] {
+  ASSERT_TRUE(within_a_minute([&] {
     return count("SELECT count(*) FROM manifests WHERE digest = '" + b.manifest.digest +
                  "' AND last_pulled_at IS NOT NULL AND pull_count >= 1") == 1;
   })) << daemon->log();
 
   // A delete.
   ASSERT_EQ(registry_->delete_manifest("other/svc", c.manifest.digest), 202);
-  ASSERT_TRUE(eventually([&] {
+  ASSERT_TRUE(within_a_minute([&] {
     return count("SELECT count(*) FROM manifests WHERE digest = '" + c.manifest.digest +
                  "' AND deleted_at IS NOT NULL") == 1;
   })) << daemon->log();
@@ -176,7 +172,7 @@ TEST_F(WebhooksE2E, SigkillWhileTheRegistryIsSendingLosesNothing) {
     for (int i = 0; i < 8; ++i) images.push_back(push("team/burst", "t" + std::to_string(i)));
   });
   // Kill the daemon as soon as the first events are in, while the rest are still being pushed.
-  ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM webhook_events") > 0; }));
+  ASSERT_TRUE(within_a_minute([&] { return count("SELECT count(*) FROM webhook_events") > 0; }));
   daemon->signal(SIGKILL);
   ASSERT_EQ(daemon->wait(30s), 128 + SIGKILL);
   std::this_thread::sleep_for(1500ms);  // the registry fails some deliveries and backs off
@@ -184,7 +180,7 @@ TEST_F(WebhooksE2E, SigkillWhileTheRegistryIsSendingLosesNothing) {
   pusher.join();
 
   for (const auto& image : images) {
-    ASSERT_TRUE(eventually(
+    ASSERT_TRUE(within_a_minute(
         [&] {
           return count("SELECT count(*) FROM jobs WHERE digest = '" + image.manifest.digest +
                        "' AND state = 'succeeded'") == 1;

@@ -6,9 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
+#include <cctype>
 #include <pqxx/connection>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
+
+#include "storage/migrate.hpp"
 
 // LeakSanitizer: libpqxx 6.4.5 (Debian 12) leaks one PGresult when a connection drops mid-query
 // (its result wrapper throws "Could not obtain client encoding" before taking ownership; fixed
@@ -74,6 +79,29 @@ Result<std::string> PgCluster::create_database(std::string_view name) {
     return fail(ErrorCode::Unavailable, "PgCluster: " + std::string(e.base().what()));
   }
   return server_->url(name);
+}
+
+Result<TestDatabase> open_test_database(PgCluster& cluster, std::string_view name, unsigned pool_size) {
+  auto url = cluster.create_database(name);
+  if (!url) return std::unexpected(url.error());
+  storage::Database::Options options;
+  options.url = *url;
+  options.pool_size = pool_size;
+  options.acquire_timeout = std::chrono::seconds(2);
+  options.connect_timeout = std::chrono::seconds(2);
+  auto db = storage::Database::create(options);
+  if (!db) return std::unexpected(db.error());
+  if (auto migrated = storage::migrate(**db); !migrated) return std::unexpected(migrated.error());
+  return TestDatabase{*url, std::move(*db)};
+}
+
+std::string current_test_database_name() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string("t_") + info->test_suite_name() + "_" + info->name();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name.substr(0, 63);
 }
 
 }  // namespace regscand::testing

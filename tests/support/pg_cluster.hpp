@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "config/base/error.hpp"
+#include "storage/database.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -37,6 +38,19 @@ class PgCluster {
   TempDir dir_;  // declared first: destroyed after the server is stopped
   std::unique_ptr<storage::EmbeddedPostgres> server_;
 };
+
+// A migrated database of its own for one test: `url` for direct SQL checks, `db` for the code under test.
+struct TestDatabase {
+  std::string url;
+  std::unique_ptr<storage::Database> db;
+};
+
+// Creates database `name` on `cluster`, opens a pool of `pool_size` on it (2 s timeouts) and migrates it.
+[[nodiscard]] Result<TestDatabase> open_test_database(PgCluster& cluster, std::string_view name,
+                                                      unsigned pool_size = 4);
+
+// "t_<test name>": a database name unique to the running GoogleTest test (parameters and suites differ).
+std::string current_test_database_name();
 
 // An unused TCP port on 127.0.0.1 (the kernel's pick; free again when this returns).
 std::uint16_t free_tcp_port();

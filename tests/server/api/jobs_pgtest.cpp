@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "storage/migrate.hpp"
 #include "tests/server/test_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/pg_cluster.hpp"
@@ -20,13 +19,9 @@ class JobsApi : public ::testing::Test {
     auto cluster = PgCluster::create();
     ASSERT_TRUE(cluster) << cluster.error().message;
     cluster_ = std::move(*cluster);
-    storage::Database::Options options;
-    options.url = cluster_->url();
-    options.pool_size = 2;
-    auto db = storage::Database::create(options);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(storage::migrate(*db_));
+    auto opened = open_test_database(*cluster_, "jobs_api", 2);
+    ASSERT_TRUE(opened) << opened.error().message;
+    db_ = std::move(opened->db);
     queue_ = std::make_unique<storage::JobQueue>(*db_);
     for (int i = 0; i < 5; ++i) {
       auto id = queue_->enqueue({"scan", "local", "team/app", "sha256:" + std::to_string(i), 100, 3});

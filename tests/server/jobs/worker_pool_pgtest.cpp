@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "storage/migrate.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/pg_cluster.hpp"
 
 namespace regscand::testing {
@@ -34,17 +34,10 @@ class WorkerPoolTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    auto url = cluster_->create_database(std::string("t_") + info->name());
-    ASSERT_TRUE(url) << url.error().message;
-    url_ = *url;
-    storage::Database::Options options;
-    options.url = url_;
-    options.pool_size = 8;
-    auto db = storage::Database::create(options);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(storage::migrate(*db_));
+    auto opened = open_test_database(*cluster_, current_test_database_name(), 8);
+    ASSERT_TRUE(opened) << opened.error().message;
+    url_ = opened->url;
+    db_ = std::move(opened->db);
     queue_ = std::make_unique<storage::JobQueue>(*db_);
   }
 
@@ -69,17 +62,6 @@ class WorkerPoolTest : public ::testing::Test {
     o.retry_backoff_max = 50ms;
     o.owner = std::move(owner);
     return o;
-  }
-
-  // Polls until `done` or 20 s pass.
-  template <class F>
-  static bool eventually(F done) {
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return done();
   }
 
   static PgCluster* cluster_;

@@ -11,7 +11,6 @@
 #include <pqxx/pqxx>
 
 #include "storage/event_inbox.hpp"
-#include "storage/migrate.hpp"
 #include "tests/server/test_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/pg_cluster.hpp"
@@ -68,19 +67,10 @@ class WebhookRoute : public ::testing::Test {
   }
 
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    auto url = cluster_->create_database(std::string("t_") + info->name());
-    ASSERT_TRUE(url) << url.error().message;
-    url_ = *url;
-    storage::Database::Options options;
-    options.url = url_;
-    options.pool_size = 4;
-    options.acquire_timeout = std::chrono::seconds(2);
-    options.connect_timeout = std::chrono::seconds(2);
-    auto db = storage::Database::create(options);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    ASSERT_TRUE(storage::migrate(*db_));
+    auto opened = open_test_database(*cluster_, current_test_database_name());
+    ASSERT_TRUE(opened) << opened.error().message;
+    url_ = opened->url;
+    db_ = std::move(opened->db);
 
     config_.registries.push_back(registry("local", config::RegistryKind::Distribution, {"secret-token"}));
     config_.registries.push_back(registry("acr", config::RegistryKind::Acr, {"acr-1", "acr-2"}));
