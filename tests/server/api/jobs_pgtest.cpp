@@ -8,20 +8,16 @@
 
 #include "tests/server/test_server.hpp"
 #include "tests/support/http_client.hpp"
-#include "tests/support/pg_cluster.hpp"
+#include "tests/support/pg_test.hpp"
 
 namespace regscand::testing {
 namespace {
 
-class JobsApi : public ::testing::Test {
+class JobsApi : public PgTest {
  protected:
   void SetUp() override {
-    auto cluster = PgCluster::create();
-    ASSERT_TRUE(cluster) << cluster.error().message;
-    cluster_ = std::move(*cluster);
-    auto opened = open_test_database(*cluster_, "jobs_api", 2);
-    ASSERT_TRUE(opened) << opened.error().message;
-    db_ = std::move(opened->db);
+    PgTest::SetUp();
+    if (HasFatalFailure()) return;
     queue_ = std::make_unique<storage::JobQueue>(*db_);
     for (int i = 0; i < 5; ++i) {
       auto id = queue_->enqueue({"scan", "local", "team/app", "sha256:" + std::to_string(i), 100, 3});
@@ -48,8 +44,6 @@ class JobsApi : public ::testing::Test {
     return body["error"]["message"].get<std::string>();
   }
 
-  std::unique_ptr<PgCluster> cluster_;
-  std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::JobQueue> queue_;
   std::vector<std::int64_t> ids_;
   TestServer server_;

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "tests/support/eventually.hpp"
-#include "tests/support/pg_cluster.hpp"
+#include "tests/support/pg_test.hpp"
 
 namespace regscand::testing {
 namespace {
@@ -21,23 +21,13 @@ namespace {
 using namespace std::chrono_literals;
 namespace jobs = server::jobs;
 
-class WorkerPoolTest : public ::testing::Test {
+class WorkerPoolTest : public PgTest {
  protected:
-  static void SetUpTestSuite() {
-    auto cluster = PgCluster::create();
-    ASSERT_TRUE(cluster) << cluster.error().message;
-    cluster_ = std::move(*cluster).release();
-  }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
+  unsigned pool_size() const override { return 8; }
 
   void SetUp() override {
-    auto opened = open_test_database(*cluster_, current_test_database_name(), 8);
-    ASSERT_TRUE(opened) << opened.error().message;
-    url_ = opened->url;
-    db_ = std::move(opened->db);
+    PgTest::SetUp();
+    if (HasFatalFailure()) return;
     queue_ = std::make_unique<storage::JobQueue>(*db_);
   }
 
@@ -64,14 +54,9 @@ class WorkerPoolTest : public ::testing::Test {
     return o;
   }
 
-  static PgCluster* cluster_;
-  std::string url_;
-  std::unique_ptr<storage::Database> db_;
   std::unique_ptr<storage::JobQueue> queue_;
   server::http::Metrics metrics_a_, metrics_b_;
 };
-
-PgCluster* WorkerPoolTest::cluster_ = nullptr;
 
 TEST_F(WorkerPoolTest, TwoReplicasRunEveryJobExactlyOnce) {
   constexpr int kJobs = 60;

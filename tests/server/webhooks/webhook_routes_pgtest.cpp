@@ -13,7 +13,7 @@
 #include "storage/event_inbox.hpp"
 #include "tests/server/test_server.hpp"
 #include "tests/support/http_client.hpp"
-#include "tests/support/pg_cluster.hpp"
+#include "tests/support/pg_test.hpp"
 
 namespace regscand::testing {
 namespace {
@@ -54,23 +54,11 @@ std::string acr_push(std::string id) {
       .dump();
 }
 
-class WebhookRoute : public ::testing::Test {
+class WebhookRoute : public PgTest {
  protected:
-  static void SetUpTestSuite() {
-    auto cluster = PgCluster::create();
-    ASSERT_TRUE(cluster) << cluster.error().message;
-    cluster_ = std::move(*cluster).release();
-  }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
-
   void SetUp() override {
-    auto opened = open_test_database(*cluster_, current_test_database_name());
-    ASSERT_TRUE(opened) << opened.error().message;
-    url_ = opened->url;
-    db_ = std::move(opened->db);
+    PgTest::SetUp();
+    if (HasFatalFailure()) return;
 
     config_.registries.push_back(registry("local", config::RegistryKind::Distribution, {"secret-token"}));
     config_.registries.push_back(registry("acr", config::RegistryKind::Acr, {"acr-1", "acr-2"}));
@@ -112,16 +100,11 @@ class WebhookRoute : public ::testing::Test {
     return nlohmann::json::parse(res.body)["error"]["code"].get<std::string>();
   }
 
-  static PgCluster* cluster_;
-  std::string url_;
-  std::unique_ptr<storage::Database> db_;
   config::Config config_;
   std::unique_ptr<storage::EventInbox> inbox_;
   std::unique_ptr<webhooks::InboxWriter> writer_;
   TestServer server_;
 };
-
-PgCluster* WebhookRoute::cluster_ = nullptr;
 
 TEST_F(WebhookRoute, CapturedPushIsCommittedBefore202AndQueuesOneScan) {
   const auto res = post_local(captured_body("02-push.json"));
