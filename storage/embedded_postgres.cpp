@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <pqxx/connection>
@@ -665,6 +666,12 @@ Result<void> EmbeddedPostgres::stop() {
   }
   if (out->exit_code != 0 && read_pid_file(data_)) {
     return fail(ErrorCode::Unavailable, "embedded PostgreSQL: pg_ctl stop failed: " + trim(out->output));
+  }
+  // The postmaster removes its pid file just before it exits: wait for the exit itself, so that "stopped"
+  // means no process holds the data directory (a restart or a test checks right after).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (is_postgres_in(pid_file->pid, data_) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   running_ = false;
   adopted_ = false;
