@@ -1,5 +1,7 @@
 #include "server/http/request_context.hpp"
 
+#include "config/base/json_input.hpp"
+
 #include <algorithm>
 
 namespace regscand::server::http {
@@ -55,45 +57,13 @@ std::string_view RequestContext::param(std::string_view name) const {
 }
 
 Result<nlohmann::json> RequestContext::json_body(int max_depth) const {
-  std::string_view text = body();
-  if (json_depth(text) > max_depth) {
-    return fail(ErrorCode::InvalidArgument,
-                "request body: JSON nested deeper than " + std::to_string(max_depth));
-  }
-  auto json = nlohmann::json::parse(text, nullptr, false);
-  if (json.is_discarded()) {
-    return fail(ErrorCode::InvalidArgument, "request body: malformed JSON");
-  }
+  auto json = parse_json(body(), JsonLimits{static_cast<std::size_t>(std::max(max_depth, 0)), body().size()});
+  if (!json) return fail(ErrorCode::InvalidArgument, "request body: " + json.error().message);
   return json;
 }
 
 Response RequestContext::error(const Error& error) const {
   return error_response(error, request_id_);
-}
-
-int json_depth(std::string_view text) {
-  int depth = 0;
-  int max_depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      max_depth = std::max(max_depth, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return max_depth;
 }
 
 }  // namespace regscand::server::http

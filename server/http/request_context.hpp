@@ -59,8 +59,4 @@ class RequestContext {
   net::thread_pool& blocking_pool_;
 };
 
-// Nesting depth of arrays/objects in JSON text (strings skipped); used to refuse deep documents
-// before nlohmann's recursive parser sees them.
-int json_depth(std::string_view text);
-
 }  // namespace regscand::server::http
