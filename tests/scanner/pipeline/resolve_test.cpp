@@ -1,0 +1,101 @@
+// resolve_images over OCI layouts written by OciLayoutBuilder: one image; an index fanned out to its
+// platforms with attestations skipped and a platform filter; schema 1 unsupported; a missing config fails.
+#include "scanner/pipeline/resolve.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/oci_image.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace regscand::scanner::pipeline {
+namespace {
+
+testing::ImageOptions platform(std::string os, std::string architecture) {
+  testing::ImageOptions options;
+  options.os = std::move(os);
+  options.architecture = std::move(architecture);
+  return options;
+}
+
+using testing::files_layer;
+using testing::OciLayoutBuilder;
+using testing::Platform;
+
+TEST(ResolveImages, OneImageWithItsManifestAndConfig) {
+  testing::TempDir dir;
+  OciLayoutBuilder layout(dir.path() / "l");
+  const auto image = layout.add_image({files_layer({{"a", "1"}}), files_layer({{"b", "2"}})}, "v1",
+                                      platform("linux", "arm64"));
+  OciLayoutSource source(layout.dir());
+  auto resolved = resolve_images(source, "v1");
+  ASSERT_TRUE(resolved) << resolved.error().message;
+  EXPECT_EQ(resolved->digest.str(), image.manifest.digest);
+  ASSERT_EQ(resolved->images.size(), 1u);
+  const auto& got = resolved->images[0];
+  EXPECT_FALSE(got.index);
+  ASSERT_EQ(got.manifest.layers.size(), 2u);
+  EXPECT_EQ(got.manifest.layers[1].digest.str(), image.layers[1].digest);
+  EXPECT_EQ(got.config.platform.str(), "linux/arm64");
+  ASSERT_EQ(got.config.diff_ids.size(), 2u);
+  EXPECT_EQ(got.config.diff_ids[0].str(), image.diff_ids[0]);
+  EXPECT_EQ(resolved->bytes_fetched, image.manifest.size + image.config.size);
+}
+
+TEST(ResolveImages, AnIndexFansOutToItsPlatformsAndSkipsAttestations) {
+  testing::TempDir dir;
+  OciLayoutBuilder layout(dir.path() / "l");
+  const auto amd = layout.add_image({files_layer({{"x", "amd"}})}, "", platform("linux", "amd64"));
+  const auto arm = layout.add_image({files_layer({{"x", "arm"}})}, "", platform("linux", "arm64"));
+  const auto att =
+      layout.add_image({files_layer({{"x", "attestation"}})}, "", platform("unknown", "unknown"));
+  const auto index = layout.add_index({{amd, Platform{"amd64", "linux", ""}},
+                                       {arm, Platform{"arm64", "linux", "v8"}},
+                                       {att, Platform{"unknown", "unknown", ""}}},
+                                      "multi");
+  OciLayoutSource source(layout.dir());
+
+  auto all = resolve_images(source, "multi");
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->digest.str(), index.digest);
+  ASSERT_EQ(all->images.size(), 2u);
+  EXPECT_EQ(all->images[0].digest.str(), amd.manifest.digest);
+  EXPECT_EQ(all->images[1].digest.str(), arm.manifest.digest);
+  EXPECT_EQ(all->images[1].index->str(), index.digest);
+  ASSERT_EQ(all->skipped.size(), 1u);
+  EXPECT_NE(all->skipped[0].find("attestation"), std::string::npos);
+
+  auto arm_only = resolve_images(source, "multi", {.platforms = {"linux/arm64/v8"}});
+  ASSERT_TRUE(arm_only) << arm_only.error().message;
+  ASSERT_EQ(arm_only->images.size(), 1u);
+  EXPECT_EQ(arm_only->images[0].digest.str(), arm.manifest.digest);
+}
+
+TEST(ResolveImages, Schema1IsUnsupported) {
+  testing::TempDir dir;
+  OciLayoutBuilder layout(dir.path() / "l");
+  layout.add_manifest(
+      R"({"schemaVersion":1,"name":"a/b","tag":"old","architecture":"amd64","fsLayers":[],"history":[]})",
+      "application/vnd.docker.distribution.manifest.v1+json", "old");
+  OciLayoutSource source(layout.dir());
+  auto resolved = resolve_images(source, "old");
+  ASSERT_FALSE(resolved);
+  EXPECT_EQ(resolved.error().code, ErrorCode::Unimplemented);
+  EXPECT_NE(resolved.error().message.find("schema 1"), std::string::npos);
+}
+
+TEST(ResolveImages, AMissingConfigBlobFailsNamingTheManifest) {
+  testing::TempDir dir;
+  OciLayoutBuilder layout(dir.path() / "l");
+  const auto image = layout.add_image({files_layer({{"a", "1"}})}, "v1");
+  std::filesystem::remove(layout.dir() / "blobs" / "sha256" / image.config.digest.substr(7));
+  OciLayoutSource source(layout.dir());
+  auto resolved = resolve_images(source, "v1");
+  ASSERT_FALSE(resolved);
+  EXPECT_EQ(resolved.error().code, ErrorCode::NotFound);
+  EXPECT_NE(resolved.error().message.find("config"), std::string::npos) << resolved.error().message;
+}
+
+}  // namespace
+}  // namespace regscand::scanner::pipeline
