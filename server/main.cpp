@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "server/api/version.hpp"
 #include "server/commands.hpp"
+#include "server/scan_command.hpp"
 
 namespace {
 
@@ -60,6 +61,21 @@ int run(int argc, char** argv) {
   add_config_option(serve);
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit.");
   add_config_option(migrate);
+  server::ScanCommandOptions scan_options;
+  auto* scan = app.add_subcommand(
+      "scan",
+      "Resolve one image without a daemon or a database and print its manifests, platforms and layers\n"
+      "(the package inventory joins with the analyzers).\n"
+      "REF: registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or docker-archive:FILE.\n"
+      "Exit code 0 when scanned, 1 when the scan failed, 2 for a malformed reference or option.");
+  scan->add_option("REF", scan_options.reference, "the image")->required();
+  scan->add_option("--format", scan_options.format, "json (default) or table");
+  scan->add_option("--platform", scan_options.platforms,
+                   "only these platforms of an index (os/arch[/variant])");
+  scan->add_option("--creds", scan_options.credentials, "user:password for the registry");
+  scan->add_flag("--plain-http", scan_options.plain_http, "talk to the registry over http");
+  scan->add_flag("--insecure-skip-verify", scan_options.insecure_skip_verify,
+                 "do not verify the registry's TLS certificate");
   auto* version = app.add_subcommand("version", "Print the version and exit.");
   auto* config_cmd = app.add_subcommand("config", "Work with the configuration.");
   config_cmd->require_subcommand(1);
@@ -75,6 +91,7 @@ int run(int argc, char** argv) {
     return app.exit(e);
   }
 
+  if (scan->parsed()) return server::run_scan(scan_options);
   if (version->parsed()) {
     std::cout << "regscand " << server::api::version() << "\n";
     return 0;
