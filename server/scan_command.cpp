@@ -5,6 +5,7 @@
 #include <iostream>
 #include <variant>
 
+#include "scanner/pipeline/docker_archive_source.hpp"
 #include "scanner/pipeline/resolve.hpp"
 #include "scanner/pipeline/scan_target.hpp"
 
@@ -23,10 +24,11 @@ Result<std::unique_ptr<pipeline::ImageSource>> open_source(const pipeline::ScanT
     reference = oci->tag;
     return std::make_unique<pipeline::OciLayoutSource>(oci->dir);
   }
-  if (std::holds_alternative<pipeline::DockerArchiveTarget>(target)) {
-    return fail(ErrorCode::Unimplemented,
-                "docker-archive: not supported yet; convert with "
-                "`skopeo copy docker-archive:FILE oci:DIR:TAG` and scan oci:DIR:TAG");
+  if (const auto* archive = std::get_if<pipeline::DockerArchiveTarget>(&target)) {
+    auto source = pipeline::DockerArchiveSource::open(archive->file);
+    if (!source) return std::unexpected(std::move(source).error());
+    reference.clear();
+    return std::make_unique<pipeline::DockerArchiveSource>(std::move(*source));
   }
   const auto& image = std::get<pipeline::RegistryTarget>(target);
   config::RegistryConfig registry;
@@ -100,7 +102,7 @@ int run_scan(const ScanCommandOptions& options) {
   auto source = open_source(*target, options, reference);
   if (!source) {
     std::cerr << "regscand scan: " << source.error().message << "\n";
-    return source.error().code == ErrorCode::InvalidArgument ? kExitUsage : kExitFailed;
+    return kExitFailed;
   }
   auto resolved = pipeline::resolve_images(**source, reference, {.platforms = options.platforms});
   if (!resolved) {

@@ -1,4 +1,4 @@
-// `regscand scan REF`: resolves an image from a registry, an OCI layout or (later) a docker archive without
+// `regscand scan REF`: resolves an image from a registry, an OCI layout or a `docker save` archive without
 // a daemon or a database and prints what it found as JSON or a table. Exit 0 when scanned, 1 when the
 // scan failed (unreachable, not found, unsupported, corrupt), 2 for a malformed reference or options.
 #pragma once

@@ -61,6 +61,18 @@ TEST_F(ScanCommand, ExitCodes) {
   EXPECT_EQ(scan({"oci:" + (dir_.path() / "absent").string() + ":v1"}).exit_code, 1);
 }
 
+TEST_F(ScanCommand, ADockerSaveArchive) {
+  const auto archive =
+      std::string(REGSCAND_SHARED_DATA) + "/pkgdb/images/trivy-alpine-3.11.5-docker-save.tar.gz";
+  const auto r = scan({"docker-archive:" + archive});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto doc = json_of(r);
+  ASSERT_TRUE(doc.is_object()) << r.output;
+  ASSERT_EQ(doc["images"].size(), 1u);
+  EXPECT_EQ(doc["images"][0]["layers"].size(), 1u);
+  EXPECT_EQ(scan({"docker-archive:" + (dir_.path() / "absent.tar").string()}).exit_code, 1);
+}
+
 TEST_F(ScanCommand, FromARealRegistryOverPlainHttp) {
   TestRegistry registry;
   registry.push(layout_.reference("v1"), "team/app:v1");
