@@ -1,0 +1,24 @@
+#include "scanner/ecosystems/builtin.hpp"
+
+#include "scanner/ecosystems/apk/inventory.hpp"
+#include "scanner/ecosystems/dpkg/inventory.hpp"
+
+namespace regscand::scanner::ecosystems {
+
+PackageScanners builtin_package_scanners() {
+  PackageScanners all;
+  all.push_back(std::make_unique<apk::InstalledScanner>());
+  all.push_back(std::make_unique<dpkg::StatusScanner>());
+  return all;
+}
+
+std::string analyzers_fingerprint(const PackageScanners& scanners) {
+  std::string out;
+  for (const auto& scanner : scanners) {
+    if (!out.empty()) out += ',';
+    out += std::string(scanner->name()) + "/" + std::to_string(scanner->version());
+  }
+  return out;
+}
+
+}  // namespace regscand::scanner::ecosystems

@@ -1,0 +1,31 @@
+// What an analyzer finds: an installed package (by ecosystem, with the database file it came from), and the
+// distribution an image is built on. Plain values; JSON belongs to storage and server.
+#pragma once
+
+#include <compare>
+#include <string>
+
+namespace regscand::scanner {
+
+struct Package {
+  std::string ecosystem;  // stable id of the analyzer that found it: "dpkg", "apk", "rpm"
+  std::string name;
+  std::string version;  // as the database holds it (dpkg [epoch:]upstream[-revision], apk x.y-rN)
+  std::string arch;
+  std::string
+      source_name;  // dpkg Source, rpm source rpm name, apk origin; = name when the database says none
+  std::string source_version;  // dpkg Source (version); = version otherwise
+  std::string path;            // database file, normalised ("var/lib/dpkg/status")
+  friend auto operator<=>(const Package&, const Package&) = default;
+  friend bool operator==(const Package&, const Package&) = default;
+};
+
+struct Distribution {
+  std::string id;  // "debian", "alpine", "ubuntu", "rhel"
+  std::string version_id;
+  std::string version_codename;
+  std::string pretty_name;
+  friend bool operator==(const Distribution&, const Distribution&) = default;
+};
+
+}  // namespace regscand::scanner
