@@ -64,8 +64,8 @@ int run(int argc, char** argv) {
   server::ScanCommandOptions scan_options;
   auto* scan = app.add_subcommand(
       "scan",
-      "Resolve one image without a daemon or a database and print its manifests, platforms and layers\n"
-      "(the package inventory joins with the analyzers).\n"
+      "Inventory one image without a daemon or a database: platforms, layers, OS and packages (dpkg, apk)\n"
+      "with the layer that introduced each.\n"
       "REF: registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or docker-archive:FILE.\n"
       "Exit code 0 when scanned, 1 when the scan failed, 2 for a malformed reference or option.");
   scan->add_option("REF", scan_options.reference, "the image")->required();

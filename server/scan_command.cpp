@@ -5,7 +5,9 @@
 #include <iostream>
 #include <variant>
 
+#include "scanner/ecosystems/builtin.hpp"
 #include "scanner/pipeline/docker_archive_source.hpp"
+#include "scanner/pipeline/inventory.hpp"
 #include "scanner/pipeline/resolve.hpp"
 #include "scanner/pipeline/scan_target.hpp"
 
@@ -50,9 +52,57 @@ Result<std::unique_ptr<pipeline::ImageSource>> open_source(const pipeline::ScanT
   return std::make_unique<pipeline::RegistrySource>(std::move(*client), host, image.repository);
 }
 
-nlohmann::json to_json(const pipeline::Resolved& resolved, const std::string& reference) {
-  nlohmann::json images = nlohmann::json::array();
+struct ImageResult {
+  pipeline::ImageInventory inventory;
+  std::vector<std::string> problems;
+};
+
+// Analyzes every layer of every resolved image and folds each image's inventory.
+Result<std::vector<ImageResult>> inventories(pipeline::ImageSource& source,
+                                             const pipeline::Resolved& resolved) {
+  const auto scanners = scanner::ecosystems::builtin_package_scanners();
+  std::vector<ImageResult> out;
   for (const auto& image : resolved.images) {
+    std::vector<pipeline::LayerReport> reports;
+    ImageResult result;
+    for (const auto& layer : image.manifest.layers) {
+      auto report = pipeline::analyze_layer(source, layer, scanners);
+      if (!report) return std::unexpected(std::move(report).error());
+      result.problems.insert(result.problems.end(), report->problems.begin(), report->problems.end());
+      reports.push_back(std::move(*report));
+    }
+    result.inventory = pipeline::fold_inventory(reports);
+    out.push_back(std::move(result));
+  }
+  return out;
+}
+
+nlohmann::json distribution_json(const std::optional<scanner::Distribution>& d) {
+  if (!d) return nullptr;
+  return {{"id", d->id},
+          {"version_id", d->version_id},
+          {"version_codename", d->version_codename},
+          {"pretty_name", d->pretty_name}};
+}
+
+nlohmann::json to_json(const pipeline::Resolved& resolved, const std::vector<ImageResult>& results,
+                       const std::string& reference) {
+  nlohmann::json images = nlohmann::json::array();
+  for (std::size_t i = 0; i < resolved.images.size(); ++i) {
+    const auto& image = resolved.images[i];
+    const auto& result = results[i];
+    nlohmann::json packages = nlohmann::json::array();
+    for (const auto& [p, layer] : result.inventory.packages) {
+      packages.push_back({{"type", "os"},
+                          {"ecosystem", p.ecosystem},
+                          {"name", p.name},
+                          {"version", p.version},
+                          {"arch", p.arch},
+                          {"source_name", p.source_name},
+                          {"source_version", p.source_version},
+                          {"path", p.path},
+                          {"layer", image.manifest.layers[layer].digest.str()}});
+    }
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& layer : image.manifest.layers) {
       layers.push_back(
@@ -65,7 +115,10 @@ nlohmann::json to_json(const pipeline::Resolved& resolved, const std::string& re
          {"platform", image.config.platform.str()},
          {"index", image.index ? nlohmann::json(image.index->str()) : nlohmann::json(nullptr)},
          {"config", {{"digest", image.manifest.config.digest.str()}, {"user", image.config.user}}},
-         {"layers", std::move(layers)}});
+         {"layers", std::move(layers)},
+         {"distribution", distribution_json(result.inventory.distribution)},
+         {"packages", std::move(packages)},
+         {"problems", result.problems}});
   }
   return {{"reference", reference},
           {"digest", resolved.digest.str()},
@@ -75,13 +128,18 @@ nlohmann::json to_json(const pipeline::Resolved& resolved, const std::string& re
           {"bytes_fetched", resolved.bytes_fetched}};
 }
 
-void print_table(const pipeline::Resolved& resolved, std::ostream& out) {
+void print_table(const pipeline::Resolved& resolved, const std::vector<ImageResult>& results,
+                 std::ostream& out) {
   out << resolved.digest.str() << "  " << resolved.media_type << "\n";
-  for (const auto& image : resolved.images) {
+  for (std::size_t i = 0; i < resolved.images.size(); ++i) {
+    const auto& image = resolved.images[i];
+    const auto& distribution = results[i].inventory.distribution;
     out << "  " << image.config.platform.str() << "  " << image.digest.str() << "  "
-        << image.manifest.layers.size() << " layers\n";
-    for (const auto& layer : image.manifest.layers)
-      out << "    " << layer.digest.str() << "  " << layer.size << "\n";
+        << image.manifest.layers.size() << " layers  "
+        << (distribution ? distribution->id + " " + distribution->version_id : "unknown OS") << "\n";
+    for (const auto& [p, layer] : results[i].inventory.packages) {
+      out << "    " << p.ecosystem << "  " << p.name << "  " << p.version << "  (layer " << layer << ")\n";
+    }
   }
   for (const auto& skipped : resolved.skipped) out << "  skipped " << skipped << "\n";
 }
@@ -109,10 +167,15 @@ int run_scan(const ScanCommandOptions& options) {
     std::cerr << "regscand scan: " << (*source)->describe() << ": " << resolved.error().message << "\n";
     return kExitFailed;
   }
+  auto results = inventories(**source, *resolved);
+  if (!results) {
+    std::cerr << "regscand scan: " << (*source)->describe() << ": " << results.error().message << "\n";
+    return kExitFailed;
+  }
   if (options.format == "table") {
-    print_table(*resolved, std::cout);
+    print_table(*resolved, *results, std::cout);
   } else {
-    std::cout << to_json(*resolved, options.reference).dump(2) << "\n";
+    std::cout << to_json(*resolved, *results, options.reference).dump(2) << "\n";
   }
   return 0;
 }

@@ -49,7 +49,8 @@ TEST_F(ScanCommand, TableOutput) {
   const auto r = scan({"--format", "table", "oci:" + layout_.dir().string() + ":v1"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("linux/amd64"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find(image_.layers[0].digest), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("alpine"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(image_.manifest.digest), std::string::npos) << r.output;
 }
 
 TEST_F(ScanCommand, ExitCodes) {
@@ -70,6 +71,10 @@ TEST_F(ScanCommand, ADockerSaveArchive) {
   ASSERT_TRUE(doc.is_object()) << r.output;
   ASSERT_EQ(doc["images"].size(), 1u);
   EXPECT_EQ(doc["images"][0]["layers"].size(), 1u);
+  EXPECT_EQ(doc["images"][0]["distribution"]["id"], "alpine");
+  EXPECT_EQ(doc["images"][0]["distribution"]["version_id"], "3.11.5");
+  ASSERT_EQ(doc["images"][0]["packages"].size(), 14u) << "Trivy's count for this image";
+  EXPECT_EQ(doc["images"][0]["packages"][0]["layer"], doc["images"][0]["layers"][0]["digest"]);
   EXPECT_EQ(scan({"docker-archive:" + (dir_.path() / "absent.tar").string()}).exit_code, 1);
 }
 
