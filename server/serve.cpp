@@ -21,6 +21,7 @@
 #include "server/webhooks/inbox_writer.hpp"
 #include "server/webhooks/webhook_routes.hpp"
 #include "storage/event_inbox.hpp"
+#include "storage/inventory_store.hpp"
 #include "storage/job_notifier.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/manifest_store.hpp"
@@ -103,6 +104,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
   storage::JobQueue queue(db);
   storage::ManifestStore manifests(db);
   storage::ScanStore scans(db);
+  storage::InventoryStore inventory(db);
 
   http::Router router;
   api::add_health_routes(router, [&db] { return check_ready(db); });
@@ -120,7 +122,8 @@ int serve_with(const config::Config& config, storage::Database& db) {
                  config.scanner.poll_interval.count());
   }
   jobs::JobHandlers handlers;
-  handlers.add(std::string(storage::kScanJobKind), jobs::make_scan_handler(config, manifests, scans, {}));
+  handlers.add(std::string(storage::kScanJobKind),
+               jobs::make_scan_handler(config, manifests, scans, inventory, {}));
   jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), worker_options(config.scanner),
                            metrics);
 

@@ -1,5 +1,7 @@
 #include "scanner/pipeline/inventory.hpp"
 
+#include "scanner/pipeline/layer_cache.hpp"
+
 #include <algorithm>
 
 #include "scanner/ecosystems/osrelease/detector.hpp"
@@ -121,6 +123,30 @@ ImageInventory fold_inventory(const std::vector<LayerReport>& layers) {
   std::sort(out.packages.begin(), out.packages.end(),
             [](const InventoryPackage& a, const InventoryPackage& b) { return a.package < b.package; });
   return out;
+}
+
+Result<ImageInventory> inventory_image(ImageSource& source, const ImageManifest& manifest,
+                                       const ecosystems::PackageScanners& scanners, LayerCache& cache,
+                                       ImageScanFigures& figures, const layers::LayerLimits& limits) {
+  const std::string analyzers = ecosystems::analyzers_fingerprint(scanners);
+  std::vector<LayerReport> reports;
+  for (const auto& layer : manifest.layers) {
+    auto cached = cache.find(layer.digest, analyzers);
+    if (!cached) return std::unexpected(std::move(cached).error());
+    if (*cached) {
+      ++figures.layers_reused;
+      reports.push_back(std::move(**cached));
+      continue;
+    }
+    auto report = analyze_layer(source, layer, scanners, limits);
+    if (!report) return std::unexpected(std::move(report).error());
+    ++figures.layers_fetched;
+    figures.bytes_fetched += report->compressed_bytes;
+    if (auto stored = cache.store(layer.digest, analyzers, *report); !stored)
+      return std::unexpected(stored.error());
+    reports.push_back(std::move(*report));
+  }
+  return fold_inventory(reports);
 }
 
 }  // namespace regscand::scanner::pipeline

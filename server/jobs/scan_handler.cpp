@@ -5,6 +5,9 @@
 
 #include <thread>
 
+#include "scanner/ecosystems/builtin.hpp"
+#include "scanner/pipeline/layer_cache.hpp"
+#include "scanner/pipeline/resolve.hpp"
 #include "scanner/registry/client.hpp"
 
 namespace regscand::server::jobs {
@@ -13,8 +16,14 @@ namespace {
 class ScanHandler {
  public:
   ScanHandler(const config::Config& config, storage::ManifestStore& manifests, storage::ScanStore& scans,
-              ScanOptions options)
-      : config_(config), manifests_(manifests), scans_(scans), options_(std::move(options)) {}
+              storage::InventoryStore& inventory, ScanOptions options)
+      : config_(config),
+        manifests_(manifests),
+        scans_(scans),
+        inventory_(inventory),
+        options_(std::move(options)),
+        scanners_(std::make_shared<scanner::ecosystems::PackageScanners>(
+            scanner::ecosystems::builtin_package_scanners())) {}
 
   // Runs one attempt inside a scan row; the row is closed with the attempt's outcome (a failure to record
   // it is logged: the job's own result is what the queue keeps).
@@ -45,8 +54,6 @@ class ScanHandler {
     if (!client) return std::unexpected(std::move(client).error());
     const auto started = std::chrono::steady_clock::now();
     auto head = resolve(*client, job);
-    figures.resolve =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (!head) return std::unexpected(std::move(head).error());
     figures.bytes_fetched = head->size;
     if (head->schema1) {
@@ -54,15 +61,57 @@ class ScanHandler {
                   "unsupported manifest: Docker schema 1 (" + head->media_type + ")");
     }
 
-    const storage::Resolved resolved{head->media_type, static_cast<std::int64_t>(head->size),
-                                     current_analyzers()};
+    using Clock = std::chrono::steady_clock;
+    const auto ms = [](Clock::duration d) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+    };
+    const std::string media_type = head->media_type;
+    const auto size = head->size;
+    scanner::pipeline::RegistrySource source(std::move(*client), job.registry, job.repository);
+    auto images = scanner::pipeline::resolve_images(source, job.digest);
+    if (!images) return std::unexpected(std::move(images).error());
+    figures.bytes_fetched += images->bytes_fetched;
+    figures.resolve = ms(Clock::now() - started);
+
+    const auto analyzing = Clock::now();
+    nlohmann::json results = nlohmann::json::array();
+    for (const auto& image : images->images) {
+      scanner::pipeline::ImageScanFigures image_figures;
+      auto inventory =
+          scanner::pipeline::inventory_image(source, image.manifest, *scanners_, inventory_, image_figures);
+      if (!inventory) return std::unexpected(std::move(inventory).error());
+      figures.layers_total += static_cast<int>(image.manifest.layers.size());
+      figures.layers_reused += image_figures.layers_reused;
+      figures.layers_fetched += image_figures.layers_fetched;
+      figures.bytes_fetched += image_figures.bytes_fetched;
+      std::vector<std::string> layers;
+      for (const auto& layer : image.manifest.layers) layers.push_back(layer.digest.str());
+      const storage::ManifestKey image_key{job.registry, job.repository, image.digest.str()};
+      auto stored =
+          inventory_.put_inventory(image_key, current_analyzers(), image.config.platform.str(),
+                                   image.index ? image.index->str() : std::string(), *inventory, layers);
+      if (!stored) return std::unexpected(std::move(stored).error());
+      const auto& d = inventory->distribution;
+      results.push_back(
+          {{"digest", image.digest.str()},
+           {"platform", image.config.platform.str()},
+           {"distribution", d ? nlohmann::json(d->id + " " + d->version_id) : nlohmann::json(nullptr)},
+           {"packages", inventory->packages.size()},
+           {"layers_reused", image_figures.layers_reused},
+           {"layers_fetched", image_figures.layers_fetched}});
+    }
+    figures.analyze = ms(Clock::now() - analyzing);
+
+    const storage::Resolved resolved{media_type, static_cast<std::int64_t>(size), current_analyzers()};
     auto recorded = manifests_.record_resolved(key, resolved);
     if (!recorded) return std::unexpected(std::move(recorded).error());
     if (!*recorded) return skipped("manifest deleted during the scan");
-    return nlohmann::json{{"digest", head->digest.str()},
-                          {"media_type", head->media_type},
-                          {"size", head->size},
-                          {"analyzers", current_analyzers()}}
+    return nlohmann::json{{"digest", job.digest},
+                          {"media_type", media_type},
+                          {"size", size},
+                          {"analyzers", current_analyzers()},
+                          {"images", std::move(results)},
+                          {"skipped", images->skipped}}
         .dump();
   }
 
@@ -88,18 +137,24 @@ class ScanHandler {
   const config::Config& config_;
   storage::ManifestStore& manifests_;
   storage::ScanStore& scans_;
+  storage::InventoryStore& inventory_;
   ScanOptions options_;
+  // Shared by the copies std::function makes; scanners are pure and const.
+  std::shared_ptr<const scanner::ecosystems::PackageScanners> scanners_;
 };
 
 }  // namespace
 
 std::string current_analyzers() {
-  return "manifest/1";
+  static const std::string fingerprint = "pipeline/1;" + scanner::ecosystems::analyzers_fingerprint(
+                                                             scanner::ecosystems::builtin_package_scanners());
+  return fingerprint;
 }
 
 JobHandler make_scan_handler(const config::Config& config, storage::ManifestStore& manifests,
-                             storage::ScanStore& scans, ScanOptions options) {
-  return ScanHandler(config, manifests, scans, std::move(options));
+                             storage::ScanStore& scans, storage::InventoryStore& inventory,
+                             ScanOptions options) {
+  return ScanHandler(config, manifests, scans, inventory, std::move(options));
 }
 
 }  // namespace regscand::server::jobs

@@ -1,8 +1,10 @@
 // The "scan" job: resolves the job's manifest over the registry API (Accept for OCI and Docker media
-// types, the registry's auth incl. the Bearer token challenge), verifies its digest and records its media
-// type and size with the analyzers fingerprint. A 404 is retried a few times first (distribution can
-// notify before the manifest is readable); a manifest deleted meanwhile is skipped. Each attempt is a row
-// in `scans` with its outcome and timings. Later issues extend it to the layer analysis.
+// types, the registry's auth incl. the Bearer token challenge, digests verified), fans an index out to its
+// platform images, inventories each (layers already analyzed are reused, the others streamed) and stores
+// the inventories; then records media type, size and the analyzers fingerprint. A 404 is retried a few times
+// first (distribution can notify before the manifest is readable); a manifest deleted meanwhile is skipped.
+// Each attempt is a row in `scans` with its outcome and timings. Later issues extend it to the layer
+// analysis.
 #pragma once
 
 #include <chrono>
@@ -11,6 +13,7 @@
 
 #include "config/config.hpp"
 #include "server/jobs/job_handlers.hpp"
+#include "storage/inventory_store.hpp"
 #include "storage/manifest_store.hpp"
 #include "storage/scan_store.hpp"
 
@@ -25,8 +28,9 @@ struct ScanOptions {
   std::function<void(std::chrono::milliseconds)> sleep;  // empty = std::this_thread::sleep_for
 };
 
-// `config`, `manifests` and `scans` must outlive the handler.
+// `config` and the stores must outlive the handler.
 JobHandler make_scan_handler(const config::Config& config, storage::ManifestStore& manifests,
-                             storage::ScanStore& scans, ScanOptions options);
+                             storage::ScanStore& scans, storage::InventoryStore& inventory,
+                             ScanOptions options);
 
 }  // namespace regscand::server::jobs

@@ -75,8 +75,10 @@ class WebhooksE2E : public ::testing::Test {
   OciImage push(const std::string& repo, const std::string& tag) {
     OciLayoutBuilder layout(dir_.path() / ("layout-" + unique_suffix(8)));
     const auto nonce = unique_suffix();
-    auto image =
-        layout.add_image({files_layer({{"etc/os-release", "ID=alpine\n"}, {"etc/nonce", nonce}})}, tag);
+    auto image = layout.add_image({files_layer({{"etc/os-release", "ID=alpine\nVERSION_ID=3.19.1\n"},
+                                                {"lib/apk/db/installed", "P:musl\nV:1.2.4-r2\nA:x86_64\n\n"},
+                                                {"etc/nonce", nonce}})},
+                                  tag);
     registry_->push(layout.reference(tag), repo + ":" + tag);
     return image;
   }
@@ -124,6 +126,11 @@ TEST_F(WebhooksE2E, PushPullDeleteFromARealRegistry) {
     EXPECT_EQ(row[0][0].as<std::string>(), "application/vnd.oci.image.manifest.v1+json");
     EXPECT_EQ(row[0][1].as<std::uint64_t>(), image->manifest.size);
     EXPECT_FALSE(row[0][2].is_null());
+    EXPECT_EQ(count("SELECT count(*) FROM image_inventories WHERE digest = '" + digest +
+                    "' AND package_count = 1 AND distribution->>'id' = 'alpine'"
+                    " AND packages->0->>'name' = 'musl' AND packages->0->>'layer' = '" +
+                    image->layers[0].digest + "'"),
+              1);
     EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + digest +
                     "' AND state = 'succeeded' AND resolve_ms IS NOT NULL AND bytes_fetched > 0 AND job_id "
                     "IS NOT NULL"),

@@ -1,0 +1,47 @@
+// Layer reports (the scanner's LayerCache port, in table layer_reports) and image inventories. Reports and
+// package lists are stored as JSON documents. Blocking (libpqxx): never call on an I/O thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/pipeline/layer_cache.hpp"
+#include "storage/database.hpp"
+#include "storage/manifest_store.hpp"
+
+namespace regscand::storage {
+
+struct StoredInventory {
+  std::string analyzers, platform, index_digest;
+  std::string distribution_json;  // "null" when unknown
+  std::string packages_json;
+  int package_count = 0;
+};
+
+class InventoryStore final : public scanner::pipeline::LayerCache {
+ public:
+  // Registers its statements on `db`, which must outlive the store.
+  explicit InventoryStore(Database& db);
+
+  [[nodiscard]] Result<std::optional<scanner::pipeline::LayerReport>> find(
+      const scanner::Digest& layer, std::string_view analyzers) override;
+  [[nodiscard]] Result<void> store(const scanner::Digest& layer, std::string_view analyzers,
+                                   const scanner::pipeline::LayerReport& report) override;
+
+  // Replaces the inventory of `key`. `layers` are the image's layer digests, base first.
+  [[nodiscard]] Result<void> put_inventory(const ManifestKey& key, std::string_view analyzers,
+                                           std::string_view platform, std::string_view index_digest,
+                                           const scanner::pipeline::ImageInventory& inventory,
+                                           const std::vector<std::string>& layers);
+  [[nodiscard]] Result<std::optional<StoredInventory>> get_inventory(const ManifestKey& key);
+
+ private:
+  Database& db_;
+};
+
+// The JSON forms (exposed for tests).
+std::string layer_report_to_json(const scanner::pipeline::LayerReport& report);
+Result<scanner::pipeline::LayerReport> layer_report_from_json(std::string_view text);
+
+}  // namespace regscand::storage
