@@ -157,20 +157,6 @@ Result<ImageConfig> parse_image_config(std::string_view body) {
   return out;
 }
 
-LayerCompression layer_compression(std::string_view media_type) {
-  if (media_type.ends_with("+gzip") || media_type.ends_with(".gzip") ||
-      media_type == "application/vnd.docker.image.rootfs.diff.tar.gzip" ||
-      media_type == "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip") {
-    return LayerCompression::Gzip;
-  }
-  if (media_type.ends_with("+zstd")) return LayerCompression::Zstd;
-  if (media_type == "application/vnd.oci.image.layer.v1.tar" ||
-      media_type == "application/vnd.oci.image.layer.nondistributable.v1.tar") {
-    return LayerCompression::None;
-  }
-  return LayerCompression::Unknown;
-}
-
 bool is_filesystem_layer(std::string_view media_type) {
   return media_type.empty() || media_type.starts_with("application/vnd.oci.image.layer.") ||
          media_type.starts_with("application/vnd.docker.image.rootfs.");

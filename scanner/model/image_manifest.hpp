@@ -64,10 +64,6 @@ struct ImageConfig {
 [[nodiscard]] Result<ImageIndex> parse_image_index(std::string_view body);
 [[nodiscard]] Result<ImageConfig> parse_image_config(std::string_view body);
 
-// Layer compression as announced by its media type; Unknown (foreign layers, odd types) means: sniff magic.
-enum class LayerCompression { None, Gzip, Zstd, Unknown };
-LayerCompression layer_compression(std::string_view media_type);
-
 // Whether the layer carries a filesystem tar at all (not a foreign/non-distributable layer, not an artifact).
 bool is_filesystem_layer(std::string_view media_type);
 

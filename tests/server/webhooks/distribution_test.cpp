@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/shared_data.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,16 +19,9 @@ namespace fs = std::filesystem;
 
 const fs::path kCaptures = fs::path(REGSCAND_SHARED_DATA) / "webhooks" / "distribution-2.8";
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The numbered captures are {headers, body}; full-capture/ files are bare bodies.
 std::string body_of(const std::string& file) {
-  return nlohmann::json::parse(read(kCaptures / file))["body"].dump();
+  return nlohmann::json::parse(testing::read_file(kCaptures / file))["body"].dump();
 }
 
 TEST(DistributionWebhook, ManifestPushBecomesOneEvent) {
@@ -59,7 +54,7 @@ TEST(DistributionWebhook, EveryCapturedEnvelopeParses) {
   for (const auto& entry : fs::directory_iterator(kCaptures / "full-capture")) {
     const auto name = entry.path().filename().string();
     if (name == "INDEX.json" || name == "sequences.json" || name == "retry-sequence.json") continue;
-    auto parsed = parse_distribution(read(entry.path()));
+    auto parsed = parse_distribution(testing::read_file(entry.path()));
     ASSERT_TRUE(parsed) << name << ": " << parsed.error().message;
     const bool blob = name.find("blob") != std::string::npos;
     if (blob && name.rfind("delete", 0) != 0) {
@@ -71,7 +66,8 @@ TEST(DistributionWebhook, EveryCapturedEnvelopeParses) {
 }
 
 TEST(DistributionWebhook, HeadPullKeepsItsMethod) {
-  auto parsed = parse_distribution(read(kCaptures / "full-capture" / "pull-manifest-head.json"));
+  auto parsed =
+      parse_distribution(testing::read_file(kCaptures / "full-capture" / "pull-manifest-head.json"));
   ASSERT_TRUE(parsed);
   ASSERT_EQ(parsed->events.size(), 1u);
   EXPECT_EQ(parsed->events[0].action, EventAction::Pull);
@@ -92,7 +88,8 @@ TEST(DistributionWebhook, DeleteByDigestThenTagOnlyDelete) {
 }
 
 TEST(DistributionWebhook, IndexPushKeepsMediaType) {
-  auto parsed = parse_distribution(read(kCaptures / "full-capture" / "push-index-with-references.json"));
+  auto parsed =
+      parse_distribution(testing::read_file(kCaptures / "full-capture" / "push-index-with-references.json"));
   ASSERT_TRUE(parsed);
   ASSERT_EQ(parsed->events.size(), 1u);
   EXPECT_EQ(parsed->events[0].media_type, "application/vnd.oci.image.index.v1+json");

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/shared_data.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,13 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(REGSCAND_SHARED_DATA) / "pkgdb";
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::vector<std::string> names_versions(const std::vector<Package>& packages) {
   std::vector<std::string> out;
   for (const auto& p : packages) out.push_back(p.name + " " + p.version);
@@ -27,10 +22,10 @@ std::vector<std::string> names_versions(const std::vector<Package>& packages) {
 }
 
 TEST(ApkInstalled, TrivyFixtureGivesTrivysPackages) {
-  auto parsed = parse_installed(read(kData / "apk/trivy/installed"), "lib/apk/db/installed");
+  auto parsed = parse_installed(testing::read_file(kData / "apk/trivy/installed"), "lib/apk/db/installed");
   ASSERT_TRUE(parsed) << parsed.error().message;
   std::vector<std::string> want;
-  std::istringstream in(read(kData / "expected/trivy-apk.txt"));
+  std::istringstream in(testing::read_file(kData / "expected/trivy-apk.txt"));
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line[0] != '#') want.push_back(line.substr(0, line.find(' ', line.find(' ') + 1)));
   }
@@ -44,23 +39,24 @@ TEST(ApkInstalled, TrivyFixtureGivesTrivysPackages) {
 
 TEST(ApkInstalled, SyftFixtures) {
   const fs::path dir = kData / "apk/syft";
-  auto multiple = parse_installed(read(dir / "multiple-1/lib/apk/db/installed"), "x");
+  auto multiple = parse_installed(testing::read_file(dir / "multiple-1/lib/apk/db/installed"), "x");
   ASSERT_TRUE(multiple) << multiple.error().message;
   EXPECT_EQ(names_versions(*multiple),
             (std::vector<std::string>{"bash 5.2.21-r0", "busybox-binsh 1.36.1-r15",
                                       "musl 1.2.4_git20230717-r4", "readline 8.2.1-r2"}));
   EXPECT_EQ((*multiple)[1].source_name, "busybox");
-  auto single = parse_installed(read(dir / "single"), "x");
+  auto single = parse_installed(testing::read_file(dir / "single"), "x");
   ASSERT_TRUE(single);
   EXPECT_EQ(names_versions(*single), std::vector<std::string>{"musl-utils 1.1.24-r2"});
   EXPECT_EQ((*single)[0].source_name, "musl");
-  auto extra = parse_installed(read(dir / "extra-file-attributes"), "x");
+  auto extra = parse_installed(testing::read_file(dir / "extra-file-attributes"), "x");
   ASSERT_TRUE(extra) << extra.error().message;
   EXPECT_FALSE(extra->empty());
-  auto deps = parse_installed(read(dir / "empty-deps-and-provides"), "x");
+  auto deps = parse_installed(testing::read_file(dir / "empty-deps-and-provides"), "x");
   ASSERT_TRUE(deps);
   EXPECT_EQ(names_versions(*deps), std::vector<std::string>{"alpine-baselayout-data 3.4.0-r0"});
-  auto corrupt = parse_installed(read(dir / "corrupt/lib/apk/db/installed"), "lib/apk/db/installed");
+  auto corrupt =
+      parse_installed(testing::read_file(dir / "corrupt/lib/apk/db/installed"), "lib/apk/db/installed");
   ASSERT_FALSE(corrupt);
   EXPECT_NE(corrupt.error().message.find("lib/apk/db/installed:1"), std::string::npos);
 }

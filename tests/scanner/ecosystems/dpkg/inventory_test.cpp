@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/shared_data.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,17 +16,10 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(REGSCAND_SHARED_DATA) / "pkgdb";
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // "name version" lines of an expected/ file, comments skipped.
 std::vector<std::string> expected(const std::string& file) {
   std::vector<std::string> out;
-  std::istringstream in(read(kData / "expected" / file));
+  std::istringstream in(testing::read_file(kData / "expected" / file));
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream fields(line);
@@ -42,10 +37,10 @@ std::vector<std::string> names_versions(const std::vector<Package>& packages) {
 }
 
 Result<std::vector<Package>> status_file(const fs::path& p) {
-  return parse_status(read(p), "var/lib/dpkg/status", false);
+  return parse_status(testing::read_file(p), "var/lib/dpkg/status", false);
 }
 Result<std::vector<Package>> status_d(const fs::path& p) {
-  return parse_status(read(p), "var/lib/dpkg/status.d/" + p.filename().string(), true);
+  return parse_status(testing::read_file(p), "var/lib/dpkg/status.d/" + p.filename().string(), true);
 }
 
 TEST(DpkgStatus, TrivyFixturesGiveTrivysPackages) {
