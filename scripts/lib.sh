@@ -33,10 +33,10 @@ install_missing_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# build DIR [cmake args...]: configure (once) and build everything with Ninja.
+# build DIR [cmake args...]: configure (once) and build with Ninja: everything, or $REGSCAND_BUILD_TARGET.
 build() {
   local dir=$1
   shift
   cmake -S "$REGSCAND_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir" --parallel "$(nproc)"
+  cmake --build "$dir" --parallel "$(nproc)" ${REGSCAND_BUILD_TARGET:+--target "$REGSCAND_BUILD_TARGET"}
 }

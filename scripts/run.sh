@@ -6,7 +6,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 install_missing_packages
-build "$REGSCAND_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGSCAND_SANITIZE=OFF
+# Only the daemon: the tests are the other command's business.
+REGSCAND_BUILD_TARGET=regscand build "$REGSCAND_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGSCAND_SANITIZE=OFF
 
 # As root the embedded cluster runs as the unprivileged `postgres` user, which must be able to reach
 # the data directory; a checkout under /root is not reachable, so use /var/lib/regscand there.
