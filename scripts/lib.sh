@@ -8,6 +8,7 @@ REGSCAND_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates clang-format
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev
   libyaml-cpp-dev libcli11-dev prometheus-cpp-dev libarchive-dev libgtest-dev libgmock-dev
+  libsqlite3-dev
   postgresql-15 postgresql-client-15 openssl curl
   docker-registry skopeo umoci wrk
 )
