@@ -2,6 +2,7 @@
 
 #include "scanner/ecosystems/apk/inventory.hpp"
 #include "scanner/ecosystems/dpkg/inventory.hpp"
+#include "scanner/ecosystems/rpm/inventory.hpp"
 
 namespace regscand::scanner::ecosystems {
 
@@ -9,6 +10,7 @@ PackageScanners builtin_package_scanners() {
   PackageScanners all;
   all.push_back(std::make_unique<apk::InstalledScanner>());
   all.push_back(std::make_unique<dpkg::StatusScanner>());
+  all.push_back(std::make_unique<rpm::PackagesScanner>());
   return all;
 }
 
