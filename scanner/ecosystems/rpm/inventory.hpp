@@ -1,6 +1,7 @@
 // rpm databases in any of rpm's three formats (BerkeleyDB Packages, ndb Packages.db, rpmdb.sqlite) under
 // var/lib/rpm or usr/lib/sysimage/rpm: one Package per installed header (gpg-pubkey included, as rpm -qa
-// lists it), version "[epoch:]version-release", source name and version from SOURCERPM. A database that
+// lists it), version "[epoch:]version-release", source name and version from SOURCERPM (with the package's
+// epoch: SOURCERPM carries none; name and version when SOURCERPM is absent or "(none)"). A database that
 // cannot be read, or holding one malformed header, is an error naming the file and the record.
 #pragma once
 

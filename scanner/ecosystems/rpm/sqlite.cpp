@@ -80,7 +80,8 @@ class Reader {
                             SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY) != SQLITE_OK) {
       return std::unexpected(error("cannot open"));
     }
-    if (sqlite3_exec(db_.get(), "PRAGMA cell_size_check = ON", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (sqlite3_exec(db_.get(), "PRAGMA cell_size_check = ON; PRAGMA temp_store = MEMORY", nullptr, nullptr,
+                     nullptr) != SQLITE_OK) {
       return std::unexpected(error("cannot open"));
     }
     return {};
@@ -109,7 +110,7 @@ class Reader {
   }
 
   Result<std::vector<std::string>> rows(std::uint64_t file_size) {
-    auto s = prepare("SELECT hnum, blob FROM Packages ORDER BY hnum");
+    auto s = prepare("SELECT hnum, blob FROM Packages");
     if (!s) return std::unexpected(std::move(s).error());
     std::vector<std::string> out;
     std::uint64_t total = 0;

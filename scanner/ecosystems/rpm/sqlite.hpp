@@ -12,8 +12,9 @@
 
 namespace regscand::scanner::ecosystems::rpm {
 
-// The header blobs of `file`, in hnum order. Errors are InvalidArgument (not a database, no Packages table,
-// malformed) or ResourceExhausted (work budget), and start with "rpm: <path>: ".
+// The header blobs of `file`, in table order (hnum, its rowid, in rpm's schema); no sort, no temp files.
+// Errors are InvalidArgument (not a database, no Packages table, malformed) or ResourceExhausted (work
+// budget), and start with "rpm: <path>: ".
 [[nodiscard]] Result<std::vector<std::string>> read_sqlite_blobs(std::string_view file,
                                                                  std::string_view path);
 
