@@ -83,7 +83,7 @@ struct VectorReport {
 // the first few failing lines.
 inline VectorReport check_version_vectors(const std::string& file, const std::vector<VersionVector>& vectors,
                                           const VersionCompare& cmp) {
-  constexpr std::size_t kShown = 20;
+  constexpr std::size_t kShown = 100;
   VectorReport report;
   std::ostringstream failures;
   const auto show = [](const std::optional<int>& r) {
