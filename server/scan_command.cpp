@@ -82,7 +82,8 @@ nlohmann::json distribution_json(const std::optional<scanner::Distribution>& d) 
   return {{"id", d->id},
           {"version_id", d->version_id},
           {"version_codename", d->version_codename},
-          {"pretty_name", d->pretty_name}};
+          {"pretty_name", d->pretty_name},
+          {"distroless", d->distroless}};
 }
 
 nlohmann::json to_json(const pipeline::Resolved& resolved, const std::vector<ImageResult>& results,
@@ -136,7 +137,10 @@ void print_table(const pipeline::Resolved& resolved, const std::vector<ImageResu
     const auto& distribution = results[i].inventory.distribution;
     out << "  " << image.config.platform.str() << "  " << image.digest.str() << "  "
         << image.manifest.layers.size() << " layers  "
-        << (distribution ? distribution->id + " " + distribution->version_id : "unknown OS") << "\n";
+        << (distribution ? distribution->id + " " + distribution->version_id +
+                               (distribution->distroless ? " (distroless)" : "")
+                         : "unknown OS")
+        << "\n";
     for (const auto& [p, layer] : results[i].inventory.packages) {
       out << "    " << p.ecosystem << "  " << p.name << "  " << p.version << "  (layer " << layer << ")\n";
     }

@@ -2,6 +2,7 @@
 
 #include "scanner/ecosystems/apk/inventory.hpp"
 #include "scanner/ecosystems/dpkg/inventory.hpp"
+#include "scanner/ecosystems/osrelease/detector.hpp"
 #include "scanner/ecosystems/rpm/inventory.hpp"
 
 namespace regscand::scanner::ecosystems {
@@ -20,6 +21,9 @@ std::string analyzers_fingerprint(const PackageScanners& scanners) {
     if (!out.empty()) out += ',';
     out += std::string(scanner->name()) + "/" + std::to_string(scanner->version());
   }
+  // The distribution detector reads its own files from every layer: its version counts too.
+  if (!out.empty()) out += ',';
+  out += "osrelease/" + std::to_string(osrelease::kVersion);
   return out;
 }
 

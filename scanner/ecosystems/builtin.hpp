@@ -1,5 +1,6 @@
-// The one list of package analyzers regscand runs, and the fingerprint of that list ("apk/1,dpkg/1"): a
-// scan stores it, and a different one means layers must be analyzed again.
+// The one list of package analyzers regscand runs, and the fingerprint of that list plus the distribution
+// detector ("apk/1,dpkg/1,osrelease/2"): a scan stores it, and a different one means layers must be
+// analyzed again.
 #pragma once
 
 #include <memory>

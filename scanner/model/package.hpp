@@ -25,6 +25,7 @@ struct Distribution {
   std::string version_id;
   std::string version_codename;
   std::string pretty_name;
+  bool distroless = false;  // Google distroless style: dpkg status.d/ without a package manager
   friend bool operator==(const Distribution&, const Distribution&) = default;
 };
 

@@ -86,7 +86,9 @@ Result<LayerReport> analyze_layer(ImageSource& source, const Descriptor& layer,
   report.compressed_bytes = facts->compressed_bytes;
   report.uncompressed_bytes = facts->uncompressed_bytes;
   for (const auto& [path, content] : facts->files.all()) {
-    if (ecosystems::osrelease::wants(path)) report.release_files.emplace(path, content);
+    if (ecosystems::osrelease::wants(path)) {
+      report.release_files.emplace(path, ecosystems::osrelease::evidence(path, content));
+    }
   }
   for (const auto& scanner : scanners) {
     auto found = scanner->scan(facts->files);

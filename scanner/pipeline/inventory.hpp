@@ -23,8 +23,9 @@ struct LayerReport {
   std::set<std::string, std::less<>> present;  // wanted paths this layer holds (read or not)
   std::set<std::string, std::less<>> removed;
   std::set<std::string, std::less<>> opaque_dirs;
-  std::map<std::string, std::string, std::less<>> release_files;  // os-release and friends, for detection
-  std::vector<Package> packages;                                  // from this layer's files alone
+  // os-release and friends as osrelease::evidence keeps them ("" for dpkg paths looked at for presence)
+  std::map<std::string, std::string, std::less<>> release_files;
+  std::vector<Package> packages;      // from this layer's files alone
   std::vector<std::string> problems;  // unreadable databases, skipped entries: "dpkg: var/lib/...: ..."
   std::uint64_t compressed_bytes = 0;
   std::uint64_t uncompressed_bytes = 0;
