@@ -98,6 +98,30 @@ TEST(Inventory, LayersReplaceAndDeleteDatabasesExactly) {
                                       "libc6 2.36-9+deb12u4 libc6 @1"}));
 }
 
+TEST(Inventory, DistrolessIsTheDpkgLayoutOfTheFinalImage) {
+  testing::TempDir dir;
+  testing::OciLayoutBuilder layout(dir.path() / "l");
+  const std::string kOs =
+      "ID=debian\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nPRETTY_NAME=\"Debian GNU/Linux 12 "
+      "(bookworm)\"\n";
+  const auto base = layer({{"etc/os-release", kOs},
+                           {"etc/debian_version", "12.5\n"},
+                           {"var/lib/dpkg/status.d/base-files", status({{"base-files", "12.4"}})}});
+  layout.add_image({base}, "distroless");
+  layout.add_image({base, layer({{"var/lib/dpkg/status", status({{"dpkg", "1.21.22"}})}})}, "with-dpkg");
+  OciLayoutSource source(layout.dir());
+  auto distroless = inventory_of(source, "distroless");
+  ASSERT_TRUE(distroless) << distroless.error().message;
+  ASSERT_TRUE(distroless->distribution);
+  EXPECT_TRUE(distroless->distribution->distroless);
+  EXPECT_EQ(distroless->distribution->version_id, "12.5") << "debian_version's point release";
+  EXPECT_EQ(distroless->distribution->version_codename, "bookworm");
+  auto with_dpkg = inventory_of(source, "with-dpkg");
+  ASSERT_TRUE(with_dpkg) << with_dpkg.error().message;
+  ASSERT_TRUE(with_dpkg->distribution);
+  EXPECT_FALSE(with_dpkg->distribution->distroless) << "a later layer adds the dpkg status database";
+}
+
 TEST(Inventory, AWhitedOutDatabaseLeavesNoPackages) {
   testing::TempDir dir;
   testing::OciLayoutBuilder layout(dir.path() / "l");
