@@ -102,6 +102,7 @@ nlohmann::json to_json(const pipeline::Resolved& resolved, const std::vector<Ima
                           {"source_name", p.source_name},
                           {"source_version", p.source_version},
                           {"path", p.path},
+                          {"module", p.module},
                           {"layer", image.manifest.layers[layer].digest.str()}});
     }
     nlohmann::json layers = nlohmann::json::array();

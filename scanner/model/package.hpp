@@ -16,6 +16,7 @@ struct Package {
       source_name;  // dpkg Source, rpm source rpm name, apk origin; = name when the database says none
   std::string source_version;  // dpkg Source (version); = version otherwise
   std::string path;            // database file, normalised ("var/lib/dpkg/status")
+  std::string module = {};     // rpm modularity label ("nodejs:18:8080020230911:8a8e8d22"); "" elsewhere
   friend auto operator<=>(const Package&, const Package&) = default;
   friend bool operator==(const Package&, const Package&) = default;
 };

@@ -69,6 +69,7 @@ Package to_package(const Header& header, std::string_view path) {
   p.version = evr(header);
   p.arch = header.arch;
   p.path = std::string(path);
+  p.module = header.modularity_label;
   if (const auto source = split_source_rpm(header.source_rpm)) {
     p.source_name = source->name;
     p.source_version = (header.epoch ? std::to_string(*header.epoch) + ":" : std::string()) +

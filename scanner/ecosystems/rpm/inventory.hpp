@@ -30,7 +30,7 @@ Package to_package(const Header& header, std::string_view path);
 class PackagesScanner final : public PackageScanner {
  public:
   std::string_view name() const override { return "rpm"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }
   bool wants(std::string_view path) const override;
   [[nodiscard]] Result<std::vector<Package>> scan(const layers::LayerFiles& files) const override;
 };

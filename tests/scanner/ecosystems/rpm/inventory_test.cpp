@@ -130,6 +130,20 @@ TEST(RpmInventory, EpochGoesIntoVersionAndSourceVersion) {
   EXPECT_EQ(key->arch, "");
 }
 
+TEST(RpmInventory, ModularityLabelIsKept) {
+  Header header;
+  header.name = "nodejs";
+  header.version = "18.18.2";
+  header.release = "1.module_el8.8.0+3671+1b5a8d4d";
+  header.epoch = 1;
+  header.modularity_label = "nodejs:18:8080020230825:ad008a3a";
+  const Package p = to_package(header, "var/lib/rpm/Packages");
+  EXPECT_EQ(p.version, "1:18.18.2-1.module_el8.8.0+3671+1b5a8d4d");
+  EXPECT_EQ(p.module, "nodejs:18:8080020230825:ad008a3a");
+  header.modularity_label.clear();
+  EXPECT_EQ(to_package(header, "var/lib/rpm/Packages").module, "");
+}
+
 TEST(RpmInventory, ScannerWantsTheSixDatabasePaths) {
   const PackagesScanner scanner;
   for (const char* path : {"var/lib/rpm/Packages", "var/lib/rpm/Packages.db", "var/lib/rpm/rpmdb.sqlite",
