@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
@@ -275,6 +276,17 @@ Result<void> Database::register_statement(std::string name, std::string sql) {
   }
   pool_->statements.push_back(Statement{std::move(name), std::move(sql)});
   return {};
+}
+
+void Database::register_statements(
+    std::string_view unit, std::initializer_list<std::pair<std::string_view, std::string_view>> statements) {
+  for (const auto& [name, sql] : statements) {
+    auto registered = register_statement(std::string(name), std::string(sql));
+    if (!registered) {
+      spdlog::critical("{}: {}", unit, registered.error().message);
+      std::abort();
+    }
+  }
 }
 
 const std::string& Database::conninfo() const {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <initializer_list>
 #include <memory>
 #include <pqxx/connection>
 #include <string>
@@ -89,6 +90,11 @@ class Database {
   // Adds a statement for every connection (existing ones prepare it before their next lease).
   // Re-registering a name with the same SQL is a no-op; with different SQL, InvalidArgument.
   [[nodiscard]] Result<void> register_statement(std::string name, std::string sql);
+
+  // A unit's statements, registered from its constructor. A name registered twice with different SQL is
+  // a programming error found at startup: logged as critical, naming `unit`, then std::abort().
+  void register_statements(std::string_view unit,
+                           std::initializer_list<std::pair<std::string_view, std::string_view>> statements);
 
   PoolStats stats() const;
 

@@ -425,20 +425,12 @@ class GroupApplier {
 
 EventInbox::EventInbox(Database& db, std::string current_analyzers, int max_attempts)
     : db_(db), analyzers_(std::move(current_analyzers)), max_attempts_(std::max(1, max_attempts)) {
-  const std::pair<std::string_view, std::string_view> statements[] = {
-      {kApplySegment, kApplySegmentSql},
-      {kApplyDeleteManifest, kApplyDeleteManifestSql},
-      {kApplyDeleteTag, kApplyDeleteTagSql},
-      {kNotifyJobs, kNotifyJobsSql},
-  };
-  for (const auto& [name, sql] : statements) {
-    auto registered = db_.register_statement(std::string(name), std::string(sql));
-    if (!registered) {
-      // Two units registering one name with different SQL: a programming error found at startup.
-      spdlog::critical("event inbox: {}", registered.error().message);
-      std::abort();
-    }
-  }
+  db_.register_statements("event inbox", {
+                                             {kApplySegment, kApplySegmentSql},
+                                             {kApplyDeleteManifest, kApplyDeleteManifestSql},
+                                             {kApplyDeleteTag, kApplyDeleteTagSql},
+                                             {kNotifyJobs, kNotifyJobsSql},
+                                         });
 }
 
 std::vector<Result<InboxOutcome>> EventInbox::apply(std::span<const InboxBatch> batches) {

@@ -20,7 +20,22 @@ using scanner::pipeline::LayerReport;
 constexpr std::string_view kFindLayer = "inventory.find_layer";
 constexpr std::string_view kStoreLayer = "inventory.store_layer";
 constexpr std::string_view kPutInventory = "inventory.put_image";
+constexpr std::string_view kClearLayers = "inventory.clear_layers";
+constexpr std::string_view kPutLayers = "inventory.put_layers";
+constexpr std::string_view kClearPackages = "inventory.clear_packages";
+constexpr std::string_view kAddPackages = "inventory.add_packages";
+constexpr std::string_view kPutPackages = "inventory.put_packages";
 constexpr std::string_view kGetInventory = "inventory.get_image";
+constexpr std::string_view kGetLayers = "inventory.get_layers";
+constexpr std::string_view kGetPackages = "inventory.get_packages";
+
+// The columns of a package row in the JSON records put_inventory passes (jsonb_to_recordset).
+constexpr std::string_view kPackageRecord =
+    "(ecosystem text, name text, version text, arch text, source_name text, source_version text, module text,"
+    " path text, layer integer)";
+constexpr std::string_view kSamePackage =
+    "k.ecosystem = p.ecosystem AND k.name = p.name AND k.version = p.version AND k.arch = p.arch"
+    " AND k.source_name = p.source_name AND k.source_version = p.source_version AND k.module = p.module";
 
 json package_json(const Package& p) {
   return {{"ecosystem", p.ecosystem},
@@ -29,7 +44,8 @@ json package_json(const Package& p) {
           {"arch", p.arch},
           {"source_name", p.source_name},
           {"source_version", p.source_version},
-          {"path", p.path}};
+          {"path", p.path},
+          {"module", p.module}};
 }
 
 std::string text(const json& j, const char* key) {
@@ -39,7 +55,7 @@ std::string text(const json& j, const char* key) {
 
 Package package_from(const json& j) {
   return Package{text(j, "ecosystem"),   text(j, "name"),           text(j, "version"), text(j, "arch"),
-                 text(j, "source_name"), text(j, "source_version"), text(j, "path")};
+                 text(j, "source_name"), text(j, "source_version"), text(j, "path"),    text(j, "module")};
 }
 
 template <class Set>
@@ -88,34 +104,61 @@ Result<LayerReport> layer_report_from_json(std::string_view text_in) {
 }
 
 InventoryStore::InventoryStore(Database& db) : db_(db) {
-  const std::pair<std::string_view, std::string_view> statements[] = {
-      {kFindLayer, "SELECT report::text FROM layer_reports WHERE digest = $1 AND analyzers = $2"},
-      {kStoreLayer,
-       "INSERT INTO layer_reports (digest, analyzers, report) VALUES ($1, $2, $3::jsonb)"
-       " ON CONFLICT (digest, analyzers) DO NOTHING"},
-      {kPutInventory,
-       "INSERT INTO image_inventories (registry, repository, digest, analyzers, platform, index_digest,"
-       " distribution, packages, package_count, layers) VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, "
-       "''),"
-       " $7::jsonb, $8::jsonb, $9::integer, $10::jsonb)"
-       " ON CONFLICT (registry, repository, digest) DO UPDATE SET analyzers = excluded.analyzers,"
-       " platform = excluded.platform, index_digest = excluded.index_digest, distribution = "
-       "excluded.distribution,"
-       " packages = excluded.packages, package_count = excluded.package_count, layers = excluded.layers,"
-       " updated_at = now()"},
-      {kGetInventory,
-       "SELECT analyzers, coalesce(platform, ''), coalesce(index_digest, ''), coalesce(distribution::text, "
-       "'null'),"
-       " packages::text, package_count FROM image_inventories WHERE registry = $1 AND repository = $2 AND "
-       "digest = $3"},
-  };
-  for (const auto& [name, sql] : statements) {
-    auto registered = db_.register_statement(std::string(name), std::string(sql));
-    if (!registered) {
-      spdlog::critical("inventory store: {}", registered.error().message);
-      std::abort();
-    }
-  }
+  db_.register_statements(
+      "inventory store",
+      {
+          {kFindLayer, "SELECT report::text FROM layer_reports WHERE digest = $1 AND analyzers = $2"},
+          {kStoreLayer,
+           "INSERT INTO layer_reports (digest, analyzers, report) VALUES ($1, $2, $3::jsonb)"
+           " ON CONFLICT (digest, analyzers) DO NOTHING"},
+          // Distributions are upserted with a no-op update so that RETURNING yields the id of an existing
+          // row.
+          {kPutInventory,
+           "WITH d AS (INSERT INTO distributions (did, version_id, version_codename, pretty_name, distroless)"
+           " SELECT $7, $8, $9, $10, $13::boolean WHERE $11::boolean"
+           " ON CONFLICT ON CONSTRAINT distributions_identity DO UPDATE SET did = excluded.did RETURNING id)"
+           " INSERT INTO image_inventories (registry, repository, digest, analyzers, platform, index_digest,"
+           " distribution_id, package_count)"
+           " VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, ''), (SELECT id FROM d), $12::integer)"
+           " ON CONFLICT (registry, repository, digest) DO UPDATE SET analyzers = excluded.analyzers,"
+           " platform = excluded.platform, index_digest = excluded.index_digest,"
+           " distribution_id = excluded.distribution_id, package_count = excluded.package_count, updated_at "
+           "= now()"
+           " RETURNING id"},
+          {kClearLayers, "DELETE FROM image_layers WHERE inventory_id = $1::bigint"},
+          {kPutLayers,
+           "INSERT INTO image_layers (inventory_id, position, digest)"
+           " SELECT $1::bigint, l.ordinality - 1, l.value FROM jsonb_array_elements_text($2::jsonb) WITH "
+           "ORDINALITY l"},
+          {kClearPackages, "DELETE FROM image_packages WHERE inventory_id = $1::bigint"},
+          // In identity order, so that concurrent scans inserting the same packages take their locks in one
+          // order.
+          {kAddPackages,
+           "INSERT INTO packages (ecosystem, name, version, arch, source_name, source_version, module)"
+           " SELECT DISTINCT p.ecosystem, p.name, p.version, p.arch, p.source_name, p.source_version, "
+           "p.module"
+           " FROM jsonb_to_recordset($1::jsonb) AS p" +
+               std::string(kPackageRecord) +
+               " ORDER BY 1, 2, 3, 4, 5, 6, 7 ON CONFLICT ON CONSTRAINT packages_identity DO NOTHING"},
+          {kPutPackages,
+           "INSERT INTO image_packages (inventory_id, package_id, path, layer)"
+           " SELECT $1::bigint, k.id, p.path, p.layer FROM jsonb_to_recordset($2::jsonb) AS p" +
+               std::string(kPackageRecord) + " JOIN packages k ON " + std::string(kSamePackage) +
+               " ON CONFLICT DO NOTHING"},
+          {kGetInventory,
+           "SELECT i.id, i.analyzers, coalesce(i.platform, ''), coalesce(i.index_digest, ''), d.id IS NOT "
+           "NULL,"
+           " coalesce(d.did, ''), coalesce(d.version_id, ''), coalesce(d.version_codename, ''),"
+           " coalesce(d.pretty_name, ''), coalesce(d.distroless, false)"
+           " FROM image_inventories i LEFT JOIN distributions d ON d.id = i.distribution_id"
+           " WHERE i.registry = $1 AND i.repository = $2 AND i.digest = $3"},
+          {kGetLayers, "SELECT digest FROM image_layers WHERE inventory_id = $1::bigint ORDER BY position"},
+          {kGetPackages,
+           "SELECT k.ecosystem, k.name, k.version, k.arch, k.source_name, k.source_version, ip.path, "
+           "k.module,"
+           " ip.layer FROM image_packages ip JOIN packages k ON k.id = ip.package_id"
+           " WHERE ip.inventory_id = $1::bigint ORDER BY k.ecosystem, k.name, k.version, ip.path, k.arch"},
+      });
 }
 
 Result<std::optional<LayerReport>> InventoryStore::find(const scanner::Digest& layer,
@@ -151,25 +194,27 @@ Result<void> InventoryStore::put_inventory(const ManifestKey& key, std::string_v
   json packages = json::array();
   for (const auto& [p, layer] : inventory.packages) {
     auto j = package_json(p);
-    j["layer"] = layer < layers.size() ? layers[layer] : std::string();
+    j["layer"] = layer;
     packages.push_back(std::move(j));
   }
-  json distribution = nullptr;
-  if (const auto& d = inventory.distribution) {
-    distribution = {{"id", d->id},
-                    {"version_id", d->version_id},
-                    {"version_codename", d->version_codename},
-                    {"pretty_name", d->pretty_name}};
-  }
   const std::string packages_text = packages.dump();
-  const std::string distribution_text = distribution.dump();
   const std::string layers_text = json(layers).dump();
+  const scanner::Distribution none;
+  const scanner::Distribution& d = inventory.distribution ? *inventory.distribution : none;
   const int count = static_cast<int>(inventory.packages.size());
   return db_.run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    tx.exec_prepared(std::string(kPutInventory), key.registry, key.repository, key.digest,
-                     std::string(analyzers), std::string(platform), std::string(index_digest),
-                     distribution_text, packages_text, count, layers_text);
+    const auto id =
+        tx.exec_prepared1(std::string(kPutInventory), key.registry, key.repository, key.digest,
+                          std::string(analyzers), std::string(platform), std::string(index_digest), d.id,
+                          d.version_id, d.version_codename, d.pretty_name, inventory.distribution.has_value(),
+                          count, d.distroless)[0]
+            .as<std::int64_t>();
+    tx.exec_prepared(std::string(kClearLayers), id);
+    tx.exec_prepared(std::string(kPutLayers), id, layers_text);
+    tx.exec_prepared(std::string(kClearPackages), id);
+    tx.exec_prepared(std::string(kAddPackages), packages_text);
+    tx.exec_prepared(std::string(kPutPackages), id, packages_text);
     tx.commit();
   });
 }
@@ -178,11 +223,29 @@ Result<std::optional<StoredInventory>> InventoryStore::get_inventory(const Manif
   return db_.run([&](pqxx::connection& conn) -> std::optional<StoredInventory> {
     pqxx::work tx(conn);
     const auto rows = tx.exec_prepared(std::string(kGetInventory), key.registry, key.repository, key.digest);
-    tx.commit();
     if (rows.empty()) return std::nullopt;
     const auto& r = rows[0];
-    return StoredInventory{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                           r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<int>()};
+    const auto id = r[0].as<std::int64_t>();
+    StoredInventory out;
+    out.analyzers = r[1].as<std::string>();
+    out.platform = r[2].as<std::string>();
+    out.index_digest = r[3].as<std::string>();
+    if (r[4].as<bool>()) {
+      out.distribution =
+          scanner::Distribution{r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>(),
+                                r[8].as<std::string>(), r[9].as<bool>()};
+    }
+    for (const auto& layer : tx.exec_prepared(std::string(kGetLayers), id)) {
+      out.layers.push_back(layer[0].as<std::string>());
+    }
+    for (const auto& p : tx.exec_prepared(std::string(kGetPackages), id)) {
+      out.packages.push_back({Package{p[0].as<std::string>(), p[1].as<std::string>(), p[2].as<std::string>(),
+                                      p[3].as<std::string>(), p[4].as<std::string>(), p[5].as<std::string>(),
+                                      p[6].as<std::string>(), p[7].as<std::string>()},
+                              p[8].as<std::size_t>()});
+    }
+    tx.commit();
+    return out;
   });
 }
 

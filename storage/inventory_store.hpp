@@ -1,5 +1,6 @@
-// Layer reports (the scanner's LayerCache port, in table layer_reports) and image inventories. Reports and
-// package lists are stored as JSON documents. Blocking (libpqxx): never call on an I/O thread.
+// Layer reports (the scanner's LayerCache port: JSON documents in table layer_reports) and image inventories
+// (tables image_inventories, image_layers, image_packages over the shared distributions and packages).
+// Blocking (libpqxx): never call on an I/O thread.
 #pragma once
 
 #include <optional>
@@ -14,9 +15,9 @@ namespace regscand::storage {
 
 struct StoredInventory {
   std::string analyzers, platform, index_digest;
-  std::string distribution_json;  // "null" when unknown
-  std::string packages_json;
-  int package_count = 0;
+  std::optional<scanner::Distribution> distribution;
+  std::vector<std::string> layers;                            // digests, base first
+  std::vector<scanner::pipeline::InventoryPackage> packages;  // by ecosystem, name, version, path
 };
 
 class InventoryStore final : public scanner::pipeline::LayerCache {
@@ -29,7 +30,8 @@ class InventoryStore final : public scanner::pipeline::LayerCache {
   [[nodiscard]] Result<void> store(const scanner::Digest& layer, std::string_view analyzers,
                                    const scanner::pipeline::LayerReport& report) override;
 
-  // Replaces the inventory of `key`. `layers` are the image's layer digests, base first.
+  // Replaces the inventory of `key`. `layers` are the image's layer digests, base first; each package's
+  // layer is an index into them.
   [[nodiscard]] Result<void> put_inventory(const ManifestKey& key, std::string_view analyzers,
                                            std::string_view platform, std::string_view index_digest,
                                            const scanner::pipeline::ImageInventory& inventory,

@@ -209,32 +209,26 @@ std::optional<JobState> parse_job_state(std::string_view text) {
 
 JobQueue::JobQueue(Database& db) : db_(db) {
   const std::string columns = job_columns("j");
-  const std::pair<std::string_view, std::string> statements[] = {
-      {kEnqueue, std::string(kEnqueueSql)},
-      {kClaim, std::string(kClaimSqlHead) + columns},
-      {kRenew, std::string(kRenewSql)},
-      {kSucceed, std::string(kSucceedSql)},
-      {kFail, std::string(kFailSql)},
-      {kGet, "SELECT " + columns + " FROM jobs j WHERE j.id = $1::bigint"},
-      {kListAll,
-       "SELECT " + columns + " FROM jobs j WHERE j.id < $1::bigint ORDER BY j.id DESC LIMIT $2::integer"},
-      {kListByState, "SELECT " + columns +
-                         " FROM jobs j WHERE j.state = $1::text AND j.id < $2::bigint"
-                         " ORDER BY j.id DESC LIMIT $3::integer"},
-      {kListFinishedByState,
-       "SELECT " + columns +
-           " FROM jobs j WHERE j.state = $1::text AND j.state NOT IN ('queued', 'running')"
-           " AND j.id < $2::bigint ORDER BY j.id DESC LIMIT $3::integer"},
-      {kDepth, std::string(kDepthSql)},
-  };
-  for (const auto& [name, sql] : statements) {
-    auto registered = db_.register_statement(std::string(name), sql);
-    if (!registered) {
-      // Two units registering one name with different SQL: a programming error found at startup.
-      spdlog::critical("job queue: {}", registered.error().message);
-      std::abort();
-    }
-  }
+  db_.register_statements(
+      "job queue",
+      {
+          {kEnqueue, std::string(kEnqueueSql)},
+          {kClaim, std::string(kClaimSqlHead) + columns},
+          {kRenew, std::string(kRenewSql)},
+          {kSucceed, std::string(kSucceedSql)},
+          {kFail, std::string(kFailSql)},
+          {kGet, "SELECT " + columns + " FROM jobs j WHERE j.id = $1::bigint"},
+          {kListAll,
+           "SELECT " + columns + " FROM jobs j WHERE j.id < $1::bigint ORDER BY j.id DESC LIMIT $2::integer"},
+          {kListByState, "SELECT " + columns +
+                             " FROM jobs j WHERE j.state = $1::text AND j.id < $2::bigint"
+                             " ORDER BY j.id DESC LIMIT $3::integer"},
+          {kListFinishedByState,
+           "SELECT " + columns +
+               " FROM jobs j WHERE j.state = $1::text AND j.state NOT IN ('queued', 'running')"
+               " AND j.id < $2::bigint ORDER BY j.id DESC LIMIT $3::integer"},
+          {kDepth, std::string(kDepthSql)},
+      });
 }
 
 Result<std::optional<std::int64_t>> JobQueue::enqueue(const NewJob& job) {

@@ -19,23 +19,19 @@ std::string text_or_empty(const pqxx::field& field) {
 }  // namespace
 
 ManifestStore::ManifestStore(Database& db) : db_(db) {
-  const std::pair<std::string_view, std::string_view> statements[] = {
-      {kGet,
-       "SELECT deleted_at IS NOT NULL, media_type, resolved_media_type, resolved_size, scanned_with, "
-       "pull_count,"
-       " to_char(last_pulled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-       " FROM manifests WHERE registry = $1 AND repository = $2 AND digest = $3"},
-      {kRecordResolved,
-       "UPDATE manifests SET resolved_media_type = $4, resolved_size = $5::bigint, scanned_with = $6,"
-       " resolved_at = now() WHERE registry = $1 AND repository = $2 AND digest = $3 AND deleted_at IS NULL"},
-  };
-  for (const auto& [name, sql] : statements) {
-    auto registered = db_.register_statement(std::string(name), std::string(sql));
-    if (!registered) {
-      spdlog::critical("manifest store: {}", registered.error().message);
-      std::abort();
-    }
-  }
+  db_.register_statements(
+      "manifest store",
+      {
+          {kGet,
+           "SELECT deleted_at IS NOT NULL, media_type, resolved_media_type, resolved_size, scanned_with, "
+           "pull_count,"
+           " to_char(last_pulled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+           " FROM manifests WHERE registry = $1 AND repository = $2 AND digest = $3"},
+          {kRecordResolved,
+           "UPDATE manifests SET resolved_media_type = $4, resolved_size = $5::bigint, scanned_with = $6,"
+           " resolved_at = now() WHERE registry = $1 AND repository = $2 AND digest = $3 AND deleted_at IS "
+           "NULL"},
+      });
 }
 
 Result<std::optional<ManifestRecord>> ManifestStore::get(const ManifestKey& key) {

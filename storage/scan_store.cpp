@@ -25,32 +25,27 @@ T number_or(const pqxx::field& field, T fallback) {
 }  // namespace
 
 ScanStore::ScanStore(Database& db) : db_(db) {
-  const std::pair<std::string_view, std::string_view> statements[] = {
-      {kStart,
-       "INSERT INTO scans (job_id, registry, repository, digest, analyzers)"
-       " VALUES (nullif($1::bigint, 0), $2, $3, $4, $5) RETURNING id"},
-      {kFinish,
-       "UPDATE scans SET state = CASE WHEN $2::text = '' THEN 'succeeded' ELSE 'failed' END,"
-       " error = nullif($2::text, ''), finished_at = now(), resolve_ms = $3::bigint, download_ms = "
-       "$4::bigint,"
-       " analyze_ms = $5::bigint, bytes_fetched = $6::bigint, layers_total = $7::integer,"
-       " layers_reused = $8::integer, layers_fetched = $9::integer WHERE id = $1::bigint AND state = "
-       "'running'"},
-      {kList,
-       "SELECT id, coalesce(job_id, 0), registry, repository, digest, analyzers, state,"
-       " to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-       " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), error, resolve_ms,"
-       " download_ms, analyze_ms, bytes_fetched, layers_total, layers_reused, layers_fetched"
-       " FROM scans WHERE registry = $1 AND repository = $2 AND digest = $3 ORDER BY id DESC LIMIT "
-       "$4::integer"},
-  };
-  for (const auto& [name, sql] : statements) {
-    auto registered = db_.register_statement(std::string(name), std::string(sql));
-    if (!registered) {
-      spdlog::critical("scan store: {}", registered.error().message);
-      std::abort();
-    }
-  }
+  db_.register_statements(
+      "scan store",
+      {
+          {kStart,
+           "INSERT INTO scans (job_id, registry, repository, digest, analyzers)"
+           " VALUES (nullif($1::bigint, 0), $2, $3, $4, $5) RETURNING id"},
+          {kFinish,
+           "UPDATE scans SET state = CASE WHEN $2::text = '' THEN 'succeeded' ELSE 'failed' END,"
+           " error = nullif($2::text, ''), finished_at = now(), resolve_ms = $3::bigint, download_ms = "
+           "$4::bigint,"
+           " analyze_ms = $5::bigint, bytes_fetched = $6::bigint, layers_total = $7::integer,"
+           " layers_reused = $8::integer, layers_fetched = $9::integer WHERE id = $1::bigint AND state = "
+           "'running'"},
+          {kList,
+           "SELECT id, coalesce(job_id, 0), registry, repository, digest, analyzers, state,"
+           " to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+           " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), error, resolve_ms,"
+           " download_ms, analyze_ms, bytes_fetched, layers_total, layers_reused, layers_fetched"
+           " FROM scans WHERE registry = $1 AND repository = $2 AND digest = $3 ORDER BY id DESC LIMIT "
+           "$4::integer"},
+      });
 }
 
 Result<std::int64_t> ScanStore::start(const ManifestKey& key, std::int64_t job_id,

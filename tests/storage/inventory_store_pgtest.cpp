@@ -77,9 +77,66 @@ TEST_F(InventoryStoreTest, ImageInventoriesAreReplacedOnRescan) {
       store.put_inventory(key, "pipeline/1;apk/1", "linux/amd64", "", inventory, {digest('a').str()}));
   auto stored = store.get_inventory(key);
   ASSERT_TRUE(stored && *stored);
-  EXPECT_EQ((*stored)->package_count, 0);
-  EXPECT_EQ(nlohmann::json::parse((*stored)->distribution_json)["id"], "alpine");
+  EXPECT_TRUE((*stored)->packages.empty());
+  EXPECT_EQ((*stored)->distribution, inventory.distribution);
   EXPECT_EQ((*stored)->platform, "linux/amd64");
+}
+
+TEST_F(InventoryStoreTest, InventoriesReadBackExactlyAndSharePackagesAndDistributions) {
+  storage::InventoryStore store(*db_);
+  scanner::Package libc{"dpkg",  "libc6",          "2.36-9+deb12u4",     "amd64",
+                        "glibc", "2.36-9+deb12u4", "var/lib/dpkg/status"};
+  scanner::Package node{"rpm",
+                        "nodejs",
+                        "1:18.18.2-1.module_el8",
+                        "x86_64",
+                        "nodejs",
+                        "1:18.18.2-1.module_el8",
+                        "var/lib/rpm/Packages"};
+  node.module = "nodejs:18:8080020230825:ad008a3a";
+  ImageInventory inventory;
+  inventory.distribution =
+      scanner::Distribution{"debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", true};
+  inventory.packages = {{libc, 0}, {node, 1}};
+  const std::vector<std::string> layers = {digest('1').str(), digest('2').str()};
+  const storage::ManifestKey a{"local", "team/a", digest('a').str()};
+  const storage::ManifestKey b{"local", "team/b", digest('b').str()};
+  ASSERT_TRUE(store.put_inventory(a, "fp", "linux/amd64", digest('e').str(), inventory, layers));
+  ASSERT_TRUE(store.put_inventory(b, "fp", "linux/arm64", "", inventory, layers));
+
+  auto stored = store.get_inventory(a);
+  ASSERT_TRUE(stored && *stored) << (stored ? "" : stored.error().message);
+  EXPECT_EQ((*stored)->analyzers, "fp");
+  EXPECT_EQ((*stored)->index_digest, digest('e').str());
+  EXPECT_EQ((*stored)->distribution, inventory.distribution);
+  EXPECT_EQ((*stored)->layers, layers);
+  ASSERT_EQ((*stored)->packages.size(), 2u);
+  EXPECT_EQ((*stored)->packages[0].package, libc);
+  EXPECT_EQ((*stored)->packages[0].layer, 0u);
+  EXPECT_EQ((*stored)->packages[1].package, node);
+  EXPECT_EQ((*stored)->packages[1].layer, 1u);
+
+  EXPECT_EQ(count("SELECT count(*) FROM packages"), 2) << "one row per package whatever the images";
+  EXPECT_EQ(count("SELECT count(*) FROM distributions"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM inventory_packages WHERE name = 'libc6' AND layer_digest = '" +
+                  digest('1').str() + "'"),
+            2)
+      << "the reverse index: every image holding libc6";
+
+  inventory.distribution.reset();
+  inventory.packages = {{libc, 1}};
+  ASSERT_TRUE(
+      store.put_inventory(a, "fp2", "linux/amd64", "", inventory, {digest('3').str(), digest('1').str()}));
+  stored = store.get_inventory(a);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_FALSE((*stored)->distribution);
+  EXPECT_EQ((*stored)->layers, (std::vector<std::string>{digest('3').str(), digest('1').str()}));
+  ASSERT_EQ((*stored)->packages.size(), 1u);
+  EXPECT_EQ((*stored)->packages[0].layer, 1u);
+  EXPECT_EQ(count("SELECT count(*) FROM image_packages"), 3);
+  auto missing = store.get_inventory({"local", "team/none", digest('c').str()});
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(*missing);
 }
 
 }  // namespace

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
+#include <pqxx/connection>
+#include <pqxx/transaction>
 #include <string>
 
 #include "tests/support/pg_cluster.hpp"
@@ -30,6 +33,13 @@ class PgTest : public ::testing::Test {
   }
 
   virtual unsigned pool_size() const { return 4; }
+
+  // The first column of the single row `sql` yields, on a connection of its own.
+  std::int64_t count(const std::string& sql) const {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    return tx.exec1(sql)[0].as<std::int64_t>();
+  }
 
   static inline std::unique_ptr<PgCluster> cluster_;
   std::string url_;

@@ -85,11 +85,6 @@ class WebhookRoute : public PgTest {
                 {{"Authorization", std::move(authorization)}, {"Content-Type", std::move(content_type)}});
   }
 
-  std::int64_t count(const std::string& sql) {
-    pqxx::connection conn(url_);
-    pqxx::work tx(conn);
-    return tx.exec1(sql)[0].as<std::int64_t>();
-  }
   std::int64_t rows_written() {
     return count(
         "SELECT (SELECT count(*) FROM webhook_events) + (SELECT count(*) FROM manifests) +"
