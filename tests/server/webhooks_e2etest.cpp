@@ -7,18 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
-#include "tests/support/daemon.hpp"
-#include "tests/support/eventually.hpp"
-#include "tests/support/http_client.hpp"
-#include "tests/support/oci_image.hpp"
-#include "tests/support/pg_cluster.hpp"
-#include "tests/support/registry.hpp"
+#include "tests/server/daemon_e2e.hpp"
 
 namespace regscand::testing {
 namespace {
@@ -26,52 +18,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr char kHookToken[] = "hook-token-e2e-0123456789";
-constexpr char kReaderToken[] = "reader-token-e2e-0123456789";
-
-// Conditions the registry and the daemon make true; polled gently (each poll opens a connection).
-template <class F>
-bool within_a_minute(F&& done, std::chrono::seconds deadline = 60s) {
-  return eventually(std::forward<F>(done), deadline, 100ms);
-}
-
-class WebhooksE2E : public ::testing::Test {
+class WebhooksE2E : public DaemonE2E {
  protected:
-  void SetUp() override {
-    auto cluster = PgCluster::create();
-    ASSERT_TRUE(cluster) << cluster.error().message;
-    cluster_ = std::move(*cluster);
-    port_ = free_port();
-    TestRegistry::Options options;
-    options.notify_url = "http://127.0.0.1:" + std::to_string(port_) + "/v1/webhooks/local";
-    options.notify_token = kHookToken;
-    options.notify_timeout = 1000ms;
-    options.notify_backoff = 500ms;
-    registry_ = std::make_unique<TestRegistry>(options);
-    write_config();
-  }
-
-  void write_config() {
-    std::ofstream out(dir_.path() / "regscand.yaml");
-    out << "server: {listen: \"127.0.0.1:" << port_ << "\"}\n"
-        << "database: {url: \"" << cluster_->url() << "\"}\n"
-        << "data_dir: \"" << (dir_.path() / "var").string() << "\"\n"
-        << "auth:\n  tokens:\n    - {name: e2e, role: reader, token: \"" << kReaderToken << "\"}\n"
-        << "logging: {level: info}\n"
-        << "registries:\n  - name: local\n    kind: distribution\n    url: \"" << registry_->url() << "\"\n"
-        << "    webhook_tokens: [\"" << kHookToken << "\"]\n    auth: {type: anonymous}\n"
-        << "scanner: {workers: 2, poll_interval: 1s, retry_backoff: 1s, lease: 3s}\n";
-  }
-
-  std::unique_ptr<Daemon> start_daemon() {
-    auto daemon = std::make_unique<Daemon>(
-        REGSCAND_BINARY,
-        std::vector<std::string>{"serve", "--config", (dir_.path() / "regscand.yaml").string()},
-        std::map<std::string, std::string>{}, dir_.path() / ("daemon-" + std::to_string(++starts_) + ".log"));
-    EXPECT_TRUE(daemon->wait_for_status(port_, "/readyz", 200, 60s)) << daemon->log();
-    return daemon;
-  }
-
   OciImage push(const std::string& repo, const std::string& tag) {
     OciLayoutBuilder layout(dir_.path() / ("layout-" + unique_suffix(8)));
     const auto nonce = unique_suffix();
@@ -82,28 +30,6 @@ class WebhooksE2E : public ::testing::Test {
     registry_->push(layout.reference(tag), repo + ":" + tag);
     return image;
   }
-
-  pqxx::result query(const std::string& sql) {
-    pqxx::connection conn(cluster_->url());
-    pqxx::work tx(conn);
-    auto rows = tx.exec(sql);
-    tx.commit();
-    return rows;
-  }
-  std::int64_t count(const std::string& sql) { return query(sql)[0][0].as<std::int64_t>(); }
-
-  nlohmann::json jobs_api(const std::string& query = "") {
-    const auto res =
-        http_get(port_, "/v1/jobs" + query, {{"Authorization", std::string("Bearer ") + kReaderToken}});
-    EXPECT_EQ(res.status, 200) << res.body;
-    return nlohmann::json::parse(res.body);
-  }
-
-  TempDir dir_;
-  std::unique_ptr<PgCluster> cluster_;
-  std::uint16_t port_ = 0;
-  std::unique_ptr<TestRegistry> registry_;
-  int starts_ = 0;
 };
 
 TEST_F(WebhooksE2E, PushPullDeleteFromARealRegistry) {
@@ -126,11 +52,13 @@ TEST_F(WebhooksE2E, PushPullDeleteFromARealRegistry) {
     EXPECT_EQ(row[0][0].as<std::string>(), "application/vnd.oci.image.manifest.v1+json");
     EXPECT_EQ(row[0][1].as<std::uint64_t>(), image->manifest.size);
     EXPECT_FALSE(row[0][2].is_null());
-    EXPECT_EQ(count("SELECT count(*) FROM image_inventories WHERE digest = '" + digest +
-                    "' AND package_count = 1 AND distribution->>'id' = 'alpine'"
-                    " AND packages->0->>'name' = 'musl' AND packages->0->>'layer' = '" +
-                    image->layers[0].digest + "'"),
-              1);
+    EXPECT_EQ(
+        count("SELECT count(*) FROM image_inventories i JOIN distributions d ON d.id = i.distribution_id"
+              " JOIN inventory_packages p USING (registry, repository, digest) WHERE i.digest = '" +
+              digest +
+              "' AND i.package_count = 1 AND d.did = 'alpine' AND p.name = 'musl' AND p.layer_digest = '" +
+              image->layers[0].digest + "'"),
+        1);
     EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + digest +
                     "' AND state = 'succeeded' AND resolve_ms IS NOT NULL AND bytes_fetched > 0 AND job_id "
                     "IS NOT NULL"),

@@ -59,9 +59,9 @@ nlohmann::json descriptor(const OciBlob& blob) {
 
 }  // namespace
 
-LayerSpec files_layer(const std::map<std::string, std::string>& files, bool gzip) {
+LayerSpec files_layer(const std::map<std::string, std::string>& files, Compression compression) {
   LayerSpec layer;
-  layer.gzip = gzip;
+  layer.compression = compression;
   for (const auto& [path, content] : files) {
     layer.entries.push_back(TarEntry{TarEntry::Type::File, path, content, "", 0644});
   }
@@ -109,12 +109,18 @@ std::string make_tar(const std::vector<TarEntry>& entries) {
   return out;
 }
 
-std::string gzip_bytes(std::string_view data) {
+namespace {
+
+std::string compress(std::string_view data, Compression compression) {
   std::string out;
   archive* a = archive_write_new();
   check(a, archive_write_set_format_raw(a), "set raw format");
-  check(a, archive_write_add_filter_gzip(a), "add gzip");
-  check(a, archive_write_set_filter_option(a, "gzip", "timestamp", nullptr), "gzip timestamp");
+  if (compression == Compression::Zstd) {
+    check(a, archive_write_add_filter_zstd(a), "add zstd");
+  } else {
+    check(a, archive_write_add_filter_gzip(a), "add gzip");
+    check(a, archive_write_set_filter_option(a, "gzip", "timestamp", nullptr), "gzip timestamp");
+  }
   check(a, archive_write_set_bytes_in_last_block(a, 1), "set last block");
   check(a, archive_write_open(a, &out, nullptr, append_to_string, nullptr), "open");
   Entry entry;
@@ -127,6 +133,16 @@ std::string gzip_bytes(std::string_view data) {
   check(a, archive_write_close(a), "close");
   archive_write_free(a);
   return out;
+}
+
+}  // namespace
+
+std::string gzip_bytes(std::string_view data) {
+  return compress(data, Compression::Gzip);
+}
+
+std::string zstd_bytes(std::string_view data) {
+  return compress(data, Compression::Zstd);
 }
 
 std::string unique_suffix(std::size_t hex_chars) {
@@ -161,10 +177,16 @@ OciImage OciLayoutBuilder::add_image(const std::vector<LayerSpec>& layers, const
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const auto tar = make_tar(layers[i].entries);
     image.diff_ids.push_back(digest_of(tar));
-    if (layers[i].gzip) {
-      image.layers.push_back(write_blob(gzip_bytes(tar), "application/vnd.oci.image.layer.v1.tar+gzip"));
-    } else {
-      image.layers.push_back(write_blob(tar, "application/vnd.oci.image.layer.v1.tar"));
+    switch (layers[i].compression) {
+      case Compression::Gzip:
+        image.layers.push_back(write_blob(gzip_bytes(tar), "application/vnd.oci.image.layer.v1.tar+gzip"));
+        break;
+      case Compression::Zstd:
+        image.layers.push_back(write_blob(zstd_bytes(tar), "application/vnd.oci.image.layer.v1.tar+zstd"));
+        break;
+      case Compression::None:
+        image.layers.push_back(write_blob(tar, "application/vnd.oci.image.layer.v1.tar"));
+        break;
     }
     history.push_back(
         {{"created", "2024-01-01T00:00:00Z"}, {"created_by", "regscand test layer " + std::to_string(i)}});

@@ -27,17 +27,21 @@ struct TarEntry {
   unsigned mode = 0644;
 };
 
+enum class Compression { None, Gzip, Zstd };
+
 struct LayerSpec {
   std::vector<TarEntry> entries;
-  bool gzip = true;
+  Compression compression = Compression::Gzip;
 };
 
 // A layer of regular files, path -> content.
-LayerSpec files_layer(const std::map<std::string, std::string>& files, bool gzip = true);
+LayerSpec files_layer(const std::map<std::string, std::string>& files,
+                      Compression compression = Compression::Gzip);
 
-// The bytes of a tar archive of `entries` (pax), and gzip of arbitrary bytes.
+// The bytes of a tar archive of `entries` (pax), and gzip or zstd of arbitrary bytes.
 std::string make_tar(const std::vector<TarEntry>& entries);
 std::string gzip_bytes(std::string_view data);
+std::string zstd_bytes(std::string_view data);
 
 // Random lower-case hex, for content that must differ between tests and runs.
 std::string unique_suffix(std::size_t hex_chars = 16);

@@ -553,7 +553,7 @@ void TestRegistry::write_config(const std::filesystem::path& file) const {
   const auto& root = dir_.path();
   std::ostringstream y;
   y << "version: 0.1\n"
-    << "log:\n  level: info\n  accesslog:\n    disabled: true\n"
+    << "log:\n  level: info\n  accesslog:\n    disabled: false\n"
     << "storage:\n  filesystem:\n    rootdirectory: " << yaml_string((root / "storage").string()) << "\n"
     << "  delete:\n    enabled: true\n"
     << "  maintenance:\n    uploadpurging:\n      enabled: false\n"
@@ -639,8 +639,11 @@ std::vector<std::string> TestRegistry::creds_args(std::string_view flag) const {
   return {std::string(flag), options_.basic_auth->username + ":" + options_.basic_auth->password};
 }
 
-void TestRegistry::push(const std::string& src, const std::string& repo_and_tag) const {
-  const auto result = skopeo_copy(src, "docker://" + host() + "/" + repo_and_tag, creds_args("--dest-creds"));
+void TestRegistry::push(const std::string& src, const std::string& repo_and_tag,
+                        const std::vector<std::string>& extra) const {
+  auto args = creds_args("--dest-creds");
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto result = skopeo_copy(src, "docker://" + host() + "/" + repo_and_tag, args);
   if (!result.ok()) {
     throw std::runtime_error("skopeo copy " + src + " -> " + repo_and_tag + " failed (" +
                              std::to_string(result.exit_code) + "):\n" + result.output);

@@ -141,13 +141,15 @@ class TestRegistry {
   // `scope` ("repository:NAME:pull,push,delete") under token auth.
   std::string authorization(std::string_view scope) const;
 
-  // skopeo copy SRC docker://HOST/REPO_AND_TAG with this registry's credentials; throws on failure.
-  void push(const std::string& src, const std::string& repo_and_tag) const;
+  // skopeo copy [extra...] SRC docker://HOST/REPO_AND_TAG with this registry's credentials ("--all" for every
+  // image of an index); throws on failure.
+  void push(const std::string& src, const std::string& repo_and_tag,
+            const std::vector<std::string>& extra = {}) const;
   // skopeo inspect [--raw] docker://HOST/REPO_AND_REF with this registry's credentials.
   CommandResult inspect(const std::string& repo_and_ref, bool raw = false) const;
   // DELETE /v2/<repo>/manifests/<digest>; the HTTP status (202 when deleted).
   int delete_manifest(const std::string& repo, const std::string& digest) const;
-  // The registry's stdout and stderr so far.
+  // The registry's stdout and stderr so far, its access log included (one combined-format line per request).
   std::string log() const;
 
  private:
