@@ -17,10 +17,13 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# install_missing_packages [PACKAGE...]: the given packages, or REGSCAND_PACKAGES.
 install_missing_packages() {
+  local wanted=("$@")
+  [ "${#wanted[@]}" -gt 0 ] || wanted=("${REGSCAND_PACKAGES[@]}")
   local missing=()
   local pkg
-  for pkg in "${REGSCAND_PACKAGES[@]}"; do
+  for pkg in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed"; then
       missing+=("$pkg")
     fi
