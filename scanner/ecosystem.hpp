@@ -1,7 +1,10 @@
-// The analyzer interface: each ecosystem says which files it wants from a layer and turns them into
-// packages. Implementations are pure (files in, packages out) and listed in ecosystems/builtin.cpp.
+// The two roles of an ecosystem, each implementation pure and listed in ecosystems/builtin.cpp:
+// PackageScanner says which files it wants from a layer and turns them into packages; Matcher says under
+// which feed key a package is published and in which order its versions sort.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,6 +23,27 @@ class PackageScanner {
   // The packages in `files` (only those this scanner wanted); empty when the layer holds none. An error
   // means a database is present but unusable, naming the file and the reason.
   [[nodiscard]] virtual Result<std::vector<Package>> scan(const layers::LayerFiles& files) const = 0;
+};
+
+// Where a package is looked up in the feeds: OSV ecosystem with its release ("Debian:12", "Alpine:v3.19"),
+// the name the distro publishes advisories under (Debian source package, Alpine origin, rpm name), and the
+// version compared against the advisory's ranges.
+struct FeedKey {
+  std::string ecosystem;
+  std::string name;
+  std::string version;
+  friend bool operator==(const FeedKey&, const FeedKey&) = default;
+};
+
+class Matcher {
+ public:
+  virtual ~Matcher() = default;
+  virtual std::string_view ecosystem() const = 0;  // the Package::ecosystem it handles: "dpkg"
+  // nullopt when the distribution publishes no feed regscand reads (unknown distro, no release).
+  virtual std::optional<FeedKey> feed_key(const Package& package,
+                                          const std::optional<Distribution>& distribution) const = 0;
+  // <0, 0, >0 in the ecosystem's version order; nullopt when either version is invalid (never matched).
+  virtual std::optional<int> compare(std::string_view a, std::string_view b) const = 0;
 };
 
 }  // namespace regscand::scanner

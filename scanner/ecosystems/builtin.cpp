@@ -1,9 +1,12 @@
 #include "scanner/ecosystems/builtin.hpp"
 
 #include "scanner/ecosystems/apk/inventory.hpp"
+#include "scanner/ecosystems/apk/matcher.hpp"
 #include "scanner/ecosystems/dpkg/inventory.hpp"
+#include "scanner/ecosystems/dpkg/matcher.hpp"
 #include "scanner/ecosystems/osrelease/detector.hpp"
 #include "scanner/ecosystems/rpm/inventory.hpp"
+#include "scanner/ecosystems/rpm/matcher.hpp"
 
 namespace regscand::scanner::ecosystems {
 
@@ -12,6 +15,14 @@ PackageScanners builtin_package_scanners() {
   all.push_back(std::make_unique<apk::InstalledScanner>());
   all.push_back(std::make_unique<dpkg::StatusScanner>());
   all.push_back(std::make_unique<rpm::PackagesScanner>());
+  return all;
+}
+
+Matchers builtin_matchers() {
+  Matchers all;
+  all.push_back(std::make_unique<apk::OriginMatcher>());
+  all.push_back(std::make_unique<dpkg::SourceMatcher>());
+  all.push_back(std::make_unique<rpm::EvrMatcher>());
   return all;
 }
 

@@ -1,6 +1,6 @@
-// The one list of package analyzers regscand runs, and the fingerprint of that list plus the distribution
-// detector ("apk/1,dpkg/1,osrelease/2"): a scan stores it, and a different one means layers must be
-// analyzed again.
+// The one list of package analyzers regscand runs and of the matchers for their packages, and the fingerprint
+// of that list plus the distribution detector ("apk/1,dpkg/1,osrelease/2"): a scan stores it, and a different
+// one means layers must be analyzed again.
 #pragma once
 
 #include <memory>
@@ -12,8 +12,10 @@
 namespace regscand::scanner::ecosystems {
 
 using PackageScanners = std::vector<std::unique_ptr<PackageScanner>>;
+using Matchers = std::vector<std::unique_ptr<Matcher>>;
 
 PackageScanners builtin_package_scanners();
+Matchers builtin_matchers();
 
 std::string analyzers_fingerprint(const PackageScanners& scanners);
 
