@@ -28,6 +28,7 @@ constexpr std::string_view kPutPackages = "inventory.put_packages";
 constexpr std::string_view kGetInventory = "inventory.get_image";
 constexpr std::string_view kGetLayers = "inventory.get_layers";
 constexpr std::string_view kGetPackages = "inventory.get_packages";
+constexpr std::string_view kHolding = "inventory.holding";
 
 // The columns of a package row in the JSON records put_inventory passes (jsonb_to_recordset).
 constexpr std::string_view kPackageRecord =
@@ -152,6 +153,12 @@ InventoryStore::InventoryStore(Database& db) : db_(db) {
            " coalesce(d.pretty_name, ''), coalesce(d.distroless, false)"
            " FROM image_inventories i LEFT JOIN distributions d ON d.id = i.distribution_id"
            " WHERE i.registry = $1 AND i.repository = $2 AND i.digest = $3"},
+          {kHolding,
+           "SELECT DISTINCT i.registry, i.repository, i.digest FROM image_inventories i"
+           " JOIN image_packages ip ON ip.inventory_id = i.id JOIN packages k ON k.id = ip.package_id"
+           " WHERE k.name IN (SELECT jsonb_array_elements_text($1::jsonb))"
+           " OR k.source_name IN (SELECT jsonb_array_elements_text($1::jsonb))"
+           " ORDER BY 1, 2, 3"},
           {kGetLayers, "SELECT digest FROM image_layers WHERE inventory_id = $1::bigint ORDER BY position"},
           {kGetPackages,
            "SELECT k.ecosystem, k.name, k.version, k.arch, k.source_name, k.source_version, ip.path, "
@@ -243,6 +250,19 @@ Result<std::optional<StoredInventory>> InventoryStore::get_inventory(const Manif
                                       p[3].as<std::string>(), p[4].as<std::string>(), p[5].as<std::string>(),
                                       p[6].as<std::string>(), p[7].as<std::string>()},
                               p[8].as<std::size_t>()});
+    }
+    tx.commit();
+    return out;
+  });
+}
+
+Result<std::vector<ManifestKey>> InventoryStore::inventories_holding(const std::set<std::string>& names) {
+  const std::string list = json(names).dump(-1, ' ', false, json::error_handler_t::replace);
+  return db_.run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    std::vector<ManifestKey> out;
+    for (const auto& r : tx.exec_prepared(std::string(kHolding), list)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
     }
     tx.commit();
     return out;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ class InventoryStore final : public scanner::pipeline::LayerCache {
                                            const scanner::pipeline::ImageInventory& inventory,
                                            const std::vector<std::string>& layers);
   [[nodiscard]] Result<std::optional<StoredInventory>> get_inventory(const ManifestKey& key);
+  // Inventories holding a package whose name or source name is in `names`: what a feed change may affect.
+  [[nodiscard]] Result<std::vector<ManifestKey>> inventories_holding(const std::set<std::string>& names);
 
  private:
   Database& db_;
