@@ -29,6 +29,29 @@ constexpr std::string_view kGetInventory = "inventory.get_image";
 constexpr std::string_view kGetLayers = "inventory.get_layers";
 constexpr std::string_view kGetPackages = "inventory.get_packages";
 constexpr std::string_view kHolding = "inventory.holding";
+constexpr std::string_view kFindConfig = "inventory.find_config";
+constexpr std::string_view kStoreConfig = "inventory.store_config";
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::string unhex(std::string_view text) {
+  const auto value = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i + 1 < text.size(); i += 2) {
+    out += static_cast<char>(value(text[i]) * 16 + value(text[i + 1]));
+  }
+  return out;
+}
 
 // The columns of a package row in the JSON records put_inventory passes (jsonb_to_recordset).
 constexpr std::string_view kPackageRecord =
@@ -153,6 +176,9 @@ InventoryStore::InventoryStore(Database& db) : db_(db) {
            " coalesce(d.pretty_name, ''), coalesce(d.distroless, false)"
            " FROM image_inventories i LEFT JOIN distributions d ON d.id = i.distribution_id"
            " WHERE i.registry = $1 AND i.repository = $2 AND i.digest = $3"},
+          {kFindConfig, "SELECT encode(body, 'hex') FROM image_configs WHERE digest = $1"},
+          {kStoreConfig,
+           "INSERT INTO image_configs (digest, body) VALUES ($1, decode($2, 'hex')) ON CONFLICT DO NOTHING"},
           {kHolding,
            "SELECT DISTINCT i.registry, i.repository, i.digest FROM image_inventories i"
            " JOIN image_packages ip ON ip.inventory_id = i.id JOIN packages k ON k.id = ip.package_id"
@@ -253,6 +279,25 @@ Result<std::optional<StoredInventory>> InventoryStore::get_inventory(const Manif
     }
     tx.commit();
     return out;
+  });
+}
+
+Result<std::optional<std::string>> InventoryStore::find_config(const scanner::Digest& digest) {
+  return db_.run([&](pqxx::connection& conn) -> std::optional<std::string> {
+    pqxx::work tx(conn);
+    const auto rows = tx.exec_prepared(std::string(kFindConfig), digest.str());
+    tx.commit();
+    if (rows.empty()) return std::nullopt;
+    return unhex(rows[0][0].as<std::string>());
+  });
+}
+
+Result<void> InventoryStore::store_config(const scanner::Digest& digest, std::string_view bytes) {
+  const std::string text = hex(bytes);
+  return db_.run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_prepared(std::string(kStoreConfig), digest.str(), text);
+    tx.commit();
   });
 }
 

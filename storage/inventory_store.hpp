@@ -1,4 +1,5 @@
-// Layer reports (the scanner's LayerCache port: JSON documents in table layer_reports) and image inventories
+// Layer reports (the scanner's LayerCache port: JSON documents in table layer_reports), image configs (the
+// ConfigCache port: table image_configs) and image inventories
 // (tables image_inventories, image_layers, image_packages over the shared distributions and packages).
 // Blocking (libpqxx): never call on an I/O thread.
 #pragma once
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scanner/pipeline/config_cache.hpp"
 #include "scanner/pipeline/layer_cache.hpp"
 #include "storage/database.hpp"
 #include "storage/manifest_store.hpp"
@@ -21,7 +23,7 @@ struct StoredInventory {
   std::vector<scanner::pipeline::InventoryPackage> packages;  // by ecosystem, name, version, path
 };
 
-class InventoryStore final : public scanner::pipeline::LayerCache {
+class InventoryStore final : public scanner::pipeline::LayerCache, public scanner::pipeline::ConfigCache {
  public:
   // Registers its statements on `db`, which must outlive the store.
   explicit InventoryStore(Database& db);
@@ -30,6 +32,9 @@ class InventoryStore final : public scanner::pipeline::LayerCache {
       const scanner::Digest& layer, std::string_view analyzers) override;
   [[nodiscard]] Result<void> store(const scanner::Digest& layer, std::string_view analyzers,
                                    const scanner::pipeline::LayerReport& report) override;
+
+  [[nodiscard]] Result<std::optional<std::string>> find_config(const scanner::Digest& digest) override;
+  [[nodiscard]] Result<void> store_config(const scanner::Digest& digest, std::string_view bytes) override;
 
   // Replaces the inventory of `key`. `layers` are the image's layer digests, base first; each package's
   // layer is an index into them.

@@ -14,15 +14,29 @@ Result<ResolvedImage> image_of(ImageSource& source, registry::ManifestHead head,
   const std::string where = "manifest " + head.digest.str();
   auto manifest = parse_image_manifest(head.body);
   if (!manifest) return fail(ErrorCode::InvalidArgument, where + ": " + manifest.error().message);
-  registry::StringSink sink(options.max_config_bytes);
-  if (auto fetched = source.blob(manifest->config.digest, sink, options.max_config_bytes); !fetched) {
-    auto error = std::move(fetched).error();
-    error.message.insert(0, where + ": config: ");
-    return std::unexpected(std::move(error));
+  std::optional<std::string> cached;
+  if (options.configs != nullptr) {
+    auto found = options.configs->find_config(manifest->config.digest);
+    if (!found) return std::unexpected(std::move(found).error());
+    cached = std::move(*found);
   }
-  bytes += sink.data().size();
-  auto config = parse_image_config(sink.data());
+  registry::StringSink sink(options.max_config_bytes);
+  if (!cached) {
+    if (auto fetched = source.blob(manifest->config.digest, sink, options.max_config_bytes); !fetched) {
+      auto error = std::move(fetched).error();
+      error.message.insert(0, where + ": config: ");
+      return std::unexpected(std::move(error));
+    }
+    bytes += sink.data().size();
+  }
+  const std::string_view bytes_read = cached ? std::string_view(*cached) : std::string_view(sink.data());
+  auto config = parse_image_config(bytes_read);
   if (!config) return fail(ErrorCode::InvalidArgument, where + ": " + config.error().message);
+  if (!cached && options.configs != nullptr) {
+    if (auto stored = options.configs->store_config(manifest->config.digest, bytes_read); !stored) {
+      return std::unexpected(std::move(stored).error());
+    }
+  }
   return ResolvedImage{std::move(head.digest), std::move(head.media_type), head.size,
                        std::nullopt,           std::move(*manifest),       std::move(*config)};
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scanner/model/image_manifest.hpp"
+#include "scanner/pipeline/config_cache.hpp"
 #include "scanner/pipeline/image_source.hpp"
 
 namespace regscand::scanner::pipeline {
@@ -31,8 +32,9 @@ struct Resolved {
 };
 
 struct ResolveOptions {
-  std::vector<std::string> platforms;  // "linux/amd64", "linux/arm64/v8"; empty = all
+  std::vector<std::string> platforms = {};  // "linux/amd64", "linux/arm64/v8"; empty = all
   std::uint64_t max_config_bytes = 8 * 1024 * 1024;
+  ConfigCache* configs = nullptr;  // configs known from earlier scans are not fetched again
 };
 
 [[nodiscard]] Result<Resolved> resolve_images(ImageSource& source, std::string_view reference,

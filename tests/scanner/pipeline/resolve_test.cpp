@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "tests/support/oci_image.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -41,6 +42,40 @@ TEST(ResolveImages, OneImageWithItsManifestAndConfig) {
   ASSERT_EQ(got.config.diff_ids.size(), 2u);
   EXPECT_EQ(got.config.diff_ids[0].str(), image.diff_ids[0]);
   EXPECT_EQ(resolved->bytes_fetched, image.manifest.size + image.config.size);
+}
+
+class MapConfigCache final : public ConfigCache {
+ public:
+  Result<std::optional<std::string>> find_config(const Digest& digest) override {
+    const auto it = configs.find(digest.str());
+    if (it == configs.end()) return std::optional<std::string>{};
+    return std::optional<std::string>{it->second};
+  }
+  Result<void> store_config(const Digest& digest, std::string_view bytes) override {
+    configs[digest.str()] = std::string(bytes);
+    return {};
+  }
+  std::map<std::string, std::string> configs;
+};
+
+TEST(ResolveImages, AKnownConfigIsNotFetchedAgain) {
+  testing::TempDir dir;
+  OciLayoutBuilder layout(dir.path() / "l");
+  const auto image = layout.add_image({files_layer({{"a", "1"}})}, "v1", platform("linux", "arm64"));
+  OciLayoutSource source(layout.dir());
+  MapConfigCache cache;
+  auto first = resolve_images(source, "v1", {.configs = &cache});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->bytes_fetched, image.manifest.size + image.config.size);
+  ASSERT_EQ(cache.configs.count(image.config.digest), 1u);
+  EXPECT_EQ(cache.configs[image.config.digest], image.config_json);
+
+  std::filesystem::remove(layout.dir() / "blobs" / "sha256" / image.config.digest.substr(7));
+  auto second = resolve_images(source, "v1", {.configs = &cache});
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->bytes_fetched, image.manifest.size) << "the manifest only";
+  EXPECT_EQ(second->images[0].config.platform.str(), "linux/arm64");
+  EXPECT_FALSE(resolve_images(source, "v1")) << "without the cache the missing blob is an error";
 }
 
 TEST(ResolveImages, AnIndexFansOutToItsPlatformsAndSkipsAttestations) {
