@@ -139,5 +139,18 @@ TEST_F(InventoryStoreTest, InventoriesReadBackExactlyAndSharePackagesAndDistribu
   EXPECT_FALSE(*missing);
 }
 
+TEST_F(InventoryStoreTest, ConfigsRoundTripAnyBytes) {
+  storage::InventoryStore store(*db_);
+  auto none = store.find_config(digest('c'));
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(*none);
+  const std::string bytes = std::string("{\"os\":\"linux\"}\0\xff\x80", 19);
+  ASSERT_TRUE(store.store_config(digest('c'), bytes));
+  ASSERT_TRUE(store.store_config(digest('c'), "ignored: content-addressed")) << "a second store is a no-op";
+  auto found = store.find_config(digest('c'));
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ(**found, bytes);
+}
+
 }  // namespace
 }  // namespace regscand::testing
