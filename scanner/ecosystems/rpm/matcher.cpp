@@ -3,26 +3,66 @@
 #include "scanner/ecosystems/rpm/version.hpp"
 
 namespace regscand::scanner::ecosystems::rpm {
+namespace {
+
+// The first `n` dot-separated fields: ("15.2.1", 2) -> "15.2".
+std::string_view leading(std::string_view version_id, std::size_t n) {
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    pos = version_id.find('.', pos);
+    if (pos == std::string_view::npos) return version_id;
+    if (i + 1 < n) ++pos;
+  }
+  return version_id.substr(0, pos);
+}
+
+// SUSE names a service pack in words: "15.3" -> "15 SP3", "15" -> "15".
+std::string service_pack(std::string_view version_id) {
+  const auto dot = version_id.find('.');
+  if (dot == std::string_view::npos) return std::string(version_id);
+  const auto sp = version_id.substr(dot + 1);
+  if (sp == "0") return std::string(version_id.substr(0, dot));
+  return std::string(version_id.substr(0, dot)) + " SP" + std::string(sp);
+}
+
+// Amazon Linux 1 has date versions ("2018.03"); 2, 2022 and 2023 are plain numbers.
+std::string amazon_release(std::string_view version_id) {
+  if (version_id.find('.') != std::string_view::npos) return "1";
+  return std::string(version_id);
+}
+
+}  // namespace
 
 std::optional<FeedKey> EvrMatcher::feed_key(const Package& package,
                                             const std::optional<Distribution>& distribution) const {
   if (!distribution || distribution->version_id.empty()) return std::nullopt;
   const std::string_view id = distribution->id;
-  const std::string major(
-      std::string_view(distribution->version_id).substr(0, distribution->version_id.find('.')));
+  const std::string_view version_id = distribution->version_id;
+  const std::string major(leading(version_id, 1));
   std::string ecosystem;
-  if (id == "rhel") {
+  if (id == "rhel" || id == "centos") {
     ecosystem = "Red Hat:enterprise_linux:" + major;
   } else if (id == "rocky") {
     ecosystem = "Rocky Linux:" + major;
   } else if (id == "almalinux") {
     ecosystem = "AlmaLinux:" + major;
   } else if (id == "opensuse-leap") {
-    ecosystem = "openSUSE:Leap " + distribution->version_id;
+    ecosystem = "openSUSE:Leap " + std::string(leading(version_id, 2));
+  } else if (id == "opensuse-tumbleweed") {
+    ecosystem = "openSUSE:Tumbleweed";
   } else if (id == "sles") {
-    ecosystem = "SUSE:Linux Enterprise Server " + distribution->version_id;
+    ecosystem = "SUSE:Linux Enterprise Server " + service_pack(version_id);
+  } else if (id == "sle-micro") {
+    ecosystem = "SUSE:Linux Enterprise Micro " + std::string(version_id);
   } else if (id == "mariner" || id == "azurelinux") {
-    ecosystem = "Azure Linux:" + distribution->version_id;
+    ecosystem = "Azure Linux:" + std::string(version_id);
+  } else if (id == "amzn") {
+    ecosystem = "Amazon Linux:" + amazon_release(version_id);
+  } else if (id == "photon") {
+    // Photon's advisories name the source package (curl covers curl-libs).
+    return FeedKey{"Photon OS:" + std::string(leading(version_id, 2)),
+                   package.source_name.empty() ? package.name : package.source_name,
+                   package.source_version.empty() ? package.version : package.source_version};
   } else {
     return std::nullopt;
   }
