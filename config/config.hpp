@@ -116,6 +116,15 @@ struct ScannerConfig {
   std::chrono::milliseconds retry_backoff_max{600'000};
 };
 
+// Advisory feeds the daemon imports and matches inventories against.
+struct FeedsConfig {
+  // Each a filesystem path (kept as written; relative = relative to the working directory) or an
+  // http:// / https:// URL without user info, query or fragment. At most 64, no duplicates.
+  // Empty = no feeds, nothing matched.
+  std::vector<std::string> sources;
+  std::chrono::milliseconds refresh_interval{std::chrono::hours(6)};  // 1m..30d
+};
+
 using LogFormat = log::Format;  // Text | Json
 std::string_view to_string(LogFormat format);
 
@@ -132,6 +141,7 @@ struct Config {
   LoggingConfig logging;
   std::vector<RegistryConfig> registries;
   ScannerConfig scanner;
+  FeedsConfig feeds;
 
   // The registry with this name, or nullptr.
   const RegistryConfig* find_registry(std::string_view name) const;
@@ -166,7 +176,7 @@ std::optional<std::filesystem::path> resolve_config_file(const std::optional<std
                                               const Environment& env);
 
 // Checks ranges and cross-field rules (ports, limits, TLS pairs, tokens, auth outside dev mode,
-// registries and their webhook tokens, scanner ranges). Does no I/O.
+// registries and their webhook tokens, scanner ranges, feed sources and refresh interval). Does no I/O.
 // Errors are InvalidArgument and name the key: "server.threads: must be 1..256, got 300".
 [[nodiscard]] Result<void> validate(const Config& config);
 

@@ -5,6 +5,7 @@
 
 #include "config/base/log.hpp"
 #include "config/config.hpp"
+#include "config/feed_source.hpp"
 #include "config/units.hpp"
 
 namespace regscand::config {
@@ -153,6 +154,17 @@ void emit_scanner(YAML::Emitter& out, const ScannerConfig& scanner) {
   out << YAML::EndMap;
 }
 
+void emit_feeds(YAML::Emitter& out, const FeedsConfig& feeds) {
+  out << YAML::Key << "feeds" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "sources" << YAML::Value;
+  if (feeds.sources.empty()) out << YAML::Flow;
+  out << YAML::BeginSeq;
+  for (const auto& source : feeds.sources) out << YAML::DoubleQuoted << redact_feed_source(source);
+  out << YAML::EndSeq;
+  plain_entry(out, "refresh_interval", format_duration(feeds.refresh_interval));
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string dump_redacted(const Config& config) {
@@ -168,6 +180,7 @@ std::string dump_redacted(const Config& config) {
   out << YAML::EndMap;
   emit_registries(out, config.registries);
   emit_scanner(out, config.scanner);
+  emit_feeds(out, config.feeds);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

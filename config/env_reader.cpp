@@ -4,6 +4,7 @@
 #include <set>
 #include <string_view>
 
+#include "config/feed_source.hpp"
 #include "config/fields.hpp"
 
 namespace regscand::config {
@@ -114,6 +115,15 @@ Result<void> apply_lists(Config& config, const std::string& name, const std::str
   return {};
 }
 
+// Replaces feeds.sources with the comma-separated entries of `value` (empty: no sources).
+Result<void> apply_feed_sources(Config& config, const std::string& name, const std::string& value) {
+  std::vector<std::string> sources;
+  for (const std::string_view entry : split_entries(value)) sources.emplace_back(entry);
+  if (auto ok = check_feed_sources(sources, "from " + name); !ok) return ok;
+  config.feeds.sources = std::move(sources);
+  return {};
+}
+
 const ScalarField* find_by_variable(std::string_view name) {
   for (const auto& field : scalar_fields()) {
     if (env_name(field.path) == name) return &field;
@@ -129,6 +139,10 @@ Result<void> apply_environment(Config& config, const Environment& env) {
     if (!name.starts_with(kPrefix) || name == kConfigFileVariable) continue;
     if (name == kTokensVariable || name == kWebhookTokensVariable) {
       if (auto applied = apply_lists(config, name, value); !applied) return applied;
+      continue;
+    }
+    if (name == kFeedSourcesVariable) {
+      if (auto applied = apply_feed_sources(config, name, value); !applied) return applied;
       continue;
     }
     const ScalarField* field = find_by_variable(name);
@@ -150,7 +164,7 @@ Result<void> apply_environment(Config& config, const Environment& env) {
 
 std::vector<std::string> known_variables() {
   std::vector<std::string> names{std::string(kConfigFileVariable), std::string(kTokensVariable),
-                                 std::string(kWebhookTokensVariable)};
+                                 std::string(kWebhookTokensVariable), std::string(kFeedSourcesVariable)};
   for (const auto& field : scalar_fields()) names.push_back(env_name(field.path));
   std::sort(names.begin(), names.end());
   return names;

@@ -179,6 +179,8 @@ constexpr std::array kScalarFields{
                 [](C c, T t) { return set_duration(c.scanner.retry_backoff, t, kRetryBackoffRange); }},
     ScalarField{"scanner.retry_backoff_max", kDuration, false, "",
                 [](C c, T t) { return set_duration(c.scanner.retry_backoff_max, t, kRetryBackoffMaxRange); }},
+    ScalarField{"feeds.refresh_interval", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.feeds.refresh_interval, t, kRefreshIntervalRange); }},
 };
 
 constexpr std::array kApiTokenFields{

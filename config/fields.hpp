@@ -31,6 +31,7 @@ struct ItemField {
 
 inline constexpr std::string_view kTokensPath = "auth.tokens";
 inline constexpr std::string_view kWebhookTokensPath = "auth.webhook_tokens";
+inline constexpr std::string_view kFeedSourcesPath = "feeds.sources";  // a list of strings
 inline constexpr std::string_view kConfigFileVariable = "REGSCAND_CONFIG";
 
 std::span<const ScalarField> scalar_fields();

@@ -24,6 +24,7 @@ inline constexpr std::chrono::milliseconds kMaxTimeout = std::chrono::hours(24);
 inline constexpr std::size_t kMinTokenLength = 16;
 inline constexpr Range kWorkersRange{0, 64};  // 0: this replica runs no workers (API and inbox only)
 inline constexpr Range kMaxAttemptsRange{1, 100};
+inline constexpr std::size_t kMaxFeedSources = 64;
 
 struct DurationRange {
   std::chrono::milliseconds min;
@@ -34,6 +35,7 @@ inline constexpr DurationRange kLeaseRange{std::chrono::seconds(1), std::chrono:
 inline constexpr DurationRange kPollIntervalRange{std::chrono::milliseconds(10), std::chrono::hours(24)};
 inline constexpr DurationRange kRetryBackoffRange{std::chrono::milliseconds(0), std::chrono::hours(24)};
 inline constexpr DurationRange kRetryBackoffMaxRange{std::chrono::milliseconds(0), std::chrono::days(7)};
+inline constexpr DurationRange kRefreshIntervalRange{std::chrono::minutes(1), std::chrono::days(30)};
 
 // "must be 1..256, got 300".
 [[nodiscard]] inline Result<void> check_range(std::uint64_t value, Range range) {

@@ -4,6 +4,7 @@
 
 #include "config/base/log.hpp"
 #include "config/config.hpp"
+#include "config/feed_source.hpp"
 #include "config/fields.hpp"
 #include "config/limits.hpp"
 #include "config/listen_address.hpp"
@@ -127,6 +128,11 @@ Result<void> check_scanner(const ScannerConfig& scanner) {
   return {};
 }
 
+Result<void> check_feeds(const FeedsConfig& feeds) {
+  if (auto ok = check_feed_sources(feeds.sources); !ok) return ok;
+  return at("feeds.refresh_interval", check_duration(feeds.refresh_interval, kRefreshIntervalRange));
+}
+
 Result<void> check_registry_webhook_token(const RegistryConfig& registry, std::size_t index,
                                           const std::string& path) {
   const std::string key = path + "[" + std::to_string(index) + "]";
@@ -213,7 +219,8 @@ Result<void> validate(const Config& config) {
   for (std::size_t i = 0; i < config.registries.size(); ++i) {
     if (auto ok = check_registry(config, i); !ok) return ok;
   }
-  return check_scanner(config.scanner);
+  if (auto ok = check_scanner(config.scanner); !ok) return ok;
+  return check_feeds(config.feeds);
 }
 
 }  // namespace regscand::config

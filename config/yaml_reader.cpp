@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/feed_source.hpp"
 #include "config/fields.hpp"
 #include "config/registry_fields.hpp"
 
@@ -41,7 +42,8 @@ bool is_section(std::string_view path) {
     if (field.path.starts_with(prefix)) return true;
   }
   return std::string_view(kTokensPath).starts_with(prefix) ||
-         std::string_view(kWebhookTokensPath).starts_with(prefix);
+         std::string_view(kWebhookTokensPath).starts_with(prefix) ||
+         std::string_view(kFeedSourcesPath).starts_with(prefix);
 }
 
 class Reader {
@@ -70,6 +72,7 @@ class Reader {
       return read_list(value, path, webhook_token_fields(), config_.auth.webhook_tokens);
     }
     if (path == kRegistriesPath) return read_registries(value, path);
+    if (path == kFeedSourcesPath) return read_feed_sources(value, path);
     if (is_section(path)) return read_section(value, path);
     return error(path, "unknown key", key);
   }
@@ -198,6 +201,19 @@ class Reader {
       auto text = scalar_text(node[i], path + "[" + std::to_string(i) + "]", "a string", true);
       if (!text) return std::unexpected(std::move(text).error());
       out.push_back(std::move(*text));
+    }
+    return {};
+  }
+
+  // feeds.sources: a list of strings replacing the default; each entry is checked where it is written.
+  Result<void> read_feed_sources(const YAML::Node& node, const std::string& path) {
+    std::vector<std::string>& sources = config_.feeds.sources;
+    if (auto read = read_strings(node, path, sources); !read) return read;
+    if (auto ok = check_feed_source_count(sources.size()); !ok) return error(path, ok.error().message, node);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      if (auto ok = check_feed_source_entry(sources, i); !ok) {
+        return error(path + "[" + std::to_string(i) + "]", ok.error().message, node[i]);
+      }
     }
     return {};
   }

@@ -76,6 +76,8 @@ TEST(Load, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(config->scanner.poll_interval, milliseconds(5'000));
   EXPECT_EQ(config->scanner.retry_backoff, milliseconds(10'000));
   EXPECT_EQ(config->scanner.retry_backoff_max, milliseconds(600'000));
+  EXPECT_TRUE(config->feeds.sources.empty());
+  EXPECT_EQ(config->feeds.refresh_interval, milliseconds(6 * 3'600'000));
 }
 
 TEST(Load, EmptyDocumentGivesDefaults) {
@@ -273,10 +275,12 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCANNER_LEASE",
                                "REGSCAND_SCANNER_POLL_INTERVAL",
                                "REGSCAND_SCANNER_RETRY_BACKOFF",
-                               "REGSCAND_SCANNER_RETRY_BACKOFF_MAX"}) {
+                               "REGSCAND_SCANNER_RETRY_BACKOFF_MAX",
+                               "REGSCAND_FEEDS_SOURCES",
+                               "REGSCAND_FEEDS_REFRESH_INTERVAL"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
-  EXPECT_EQ(names.size(), 25u);
+  EXPECT_EQ(names.size(), 27u);
 }
 
 TEST(Environment, ProcessEnvironmentReadsEnviron) {

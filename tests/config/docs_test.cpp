@@ -36,7 +36,7 @@ TEST(Docs, EveryKeyIsDocumented) {
     EXPECT_NE(docs.find("`" + std::string(field.path) + "`"), std::string::npos)
         << field.path << " is missing from docs/configuration.md";
   }
-  for (const std::string_view list : {kTokensPath, kWebhookTokensPath, kRegistriesPath}) {
+  for (const std::string_view list : {kTokensPath, kWebhookTokensPath, kRegistriesPath, kFeedSourcesPath}) {
     EXPECT_NE(docs.find("`" + std::string(list) + "`"), std::string::npos) << list;
   }
 }
