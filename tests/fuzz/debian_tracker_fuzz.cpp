@@ -1,0 +1,10 @@
+#include <cstdint>
+#include <string_view>
+
+#include "scanner/feeds/debian/tracker.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)regscand::scanner::feeds::debian::parse_tracker(text, "fuzz.json");
+  return 0;
+}
