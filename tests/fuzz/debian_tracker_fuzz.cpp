@@ -2,9 +2,11 @@
 #include <string_view>
 
 #include "scanner/feeds/debian/tracker.hpp"
+#include "scanner/feeds/detect.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)regscand::scanner::feeds::debian::parse_tracker(text, "fuzz.json");
+  (void)regscand::scanner::feeds::detect_feed_content(text);
   return 0;
 }
