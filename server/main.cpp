@@ -73,9 +73,24 @@ int run(int argc, char** argv) {
   scan->add_option("--platform", scan_options.platforms,
                    "only these platforms of an index (os/arch[/variant])");
   scan->add_option("--creds", scan_options.credentials, "user:password for the registry");
+  scan->add_option(
+      "--feeds", scan_options.feeds,
+      "match against these feeds (OSV zip or directory, Debian tracker JSON, Alpine secdb JSON)");
   scan->add_flag("--plain-http", scan_options.plain_http, "talk to the registry over http");
   scan->add_flag("--insecure-skip-verify", scan_options.insecure_skip_verify,
                  "do not verify the registry's TLS certificate");
+  auto* feeds = app.add_subcommand("feeds", "Work with the vulnerability feeds.");
+  feeds->require_subcommand(1);
+  std::vector<std::string> feed_sources;
+  bool force_import = false;
+  auto* feeds_import = feeds->add_subcommand(
+      "import",
+      "Import feed sources (OSV all.zip or directory of records, Debian security tracker JSON, Alpine\n"
+      "secdb JSON; detected by content) into the database, then re-match the stored inventories the\n"
+      "change touches. Without SOURCE, the configured feeds.sources. Unchanged sources are skipped.");
+  feeds_import->add_option("SOURCE", feed_sources, "paths of feed files or directories");
+  feeds_import->add_flag("--force", force_import, "import even when a source is unchanged");
+  add_config_option(feeds_import);
   auto* version = app.add_subcommand("version", "Print the version and exit.");
   auto* config_cmd = app.add_subcommand("config", "Work with the configuration.");
   config_cmd->require_subcommand(1);
@@ -105,6 +120,7 @@ int run(int argc, char** argv) {
   if (!setup_logging(*config)) return kExitConfig;
   if (serve->parsed()) return server::run_serve(*config);
   if (migrate->parsed()) return server::run_migrate(*config);
+  if (feeds_import->parsed()) return server::run_feeds_import(*config, feed_sources, force_import);
   return kExitConfig;
 }
 

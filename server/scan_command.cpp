@@ -6,6 +6,8 @@
 #include <variant>
 
 #include "scanner/ecosystems/builtin.hpp"
+#include "scanner/feeds/load.hpp"
+#include "scanner/matching/match.hpp"
 #include "scanner/pipeline/docker_archive_source.hpp"
 #include "scanner/pipeline/inventory.hpp"
 #include "scanner/pipeline/resolve.hpp"
@@ -55,7 +57,45 @@ Result<std::unique_ptr<pipeline::ImageSource>> open_source(const pipeline::ScanT
 struct ImageResult {
   pipeline::ImageInventory inventory;
   std::vector<std::string> problems;
+  std::vector<scanner::matching::Finding> findings;
 };
+
+// Every feed read and indexed; the first unreadable one fails the scan (rejected records are reported).
+Result<std::unique_ptr<scanner::matching::AdvisoryIndex>> load_feeds(const std::vector<std::string>& paths) {
+  std::vector<scanner::feeds::Advisory> all;
+  for (const auto& path : paths) {
+    auto feed = scanner::feeds::load_feed(path);
+    if (!feed) return fail(feed.error().code, "--feeds " + path + ": " + feed.error().message);
+    for (const auto& rejected : feed->result.rejected) {
+      std::cerr << "regscand scan: --feeds " << path << ": rejected " << rejected.where << ": "
+                << rejected.reason << "\n";
+    }
+    std::move(feed->result.advisories.begin(), feed->result.advisories.end(), std::back_inserter(all));
+  }
+  return std::make_unique<scanner::matching::AdvisoryIndex>(std::move(all));
+}
+
+nlohmann::json finding_json(const scanner::matching::Finding& f, const pipeline::ImageInventory& inventory,
+                            const std::vector<scanner::Descriptor>& layers) {
+  const auto& [p, layer] = inventory.packages[f.package];
+  return {{"vulnerability", f.vulnerability},
+          {"aliases", f.aliases},
+          {"severity", scanner::feeds::severity_name(f.severity)},
+          {"severity_source", f.severity_source},
+          {"cvss", f.cvss ? nlohmann::json{{"score", f.cvss->score}, {"vector", f.cvss->vector}}
+                          : nlohmann::json(nullptr)},
+          {"package",
+           {{"ecosystem", p.ecosystem},
+            {"name", p.name},
+            {"version", p.version},
+            {"type", "os"},
+            {"layer", layers[layer].digest.str()}}},
+          {"fix_state", scanner::feeds::fix_state_name(f.fix_state)},
+          {"fixed_version", f.fixed_version},
+          {"remediation", f.remediation},
+          {"references", f.references},
+          {"sources", f.sources}};
+}
 
 // Analyzes every layer of every resolved image and folds each image's inventory.
 Result<std::vector<ImageResult>> inventories(pipeline::ImageSource& source,
@@ -105,6 +145,10 @@ nlohmann::json to_json(const pipeline::Resolved& resolved, const std::vector<Ima
                           {"module", p.module},
                           {"layer", image.manifest.layers[layer].digest.str()}});
     }
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : result.findings) {
+      findings.push_back(finding_json(f, result.inventory, image.manifest.layers));
+    }
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& layer : image.manifest.layers) {
       layers.push_back(
@@ -120,6 +164,7 @@ nlohmann::json to_json(const pipeline::Resolved& resolved, const std::vector<Ima
          {"layers", std::move(layers)},
          {"distribution", distribution_json(result.inventory.distribution)},
          {"packages", std::move(packages)},
+         {"findings", std::move(findings)},
          {"problems", result.problems}});
   }
   return {{"reference", reference},
@@ -144,6 +189,11 @@ void print_table(const pipeline::Resolved& resolved, const std::vector<ImageResu
         << "\n";
     for (const auto& [p, layer] : results[i].inventory.packages) {
       out << "    " << p.ecosystem << "  " << p.name << "  " << p.version << "  (layer " << layer << ")\n";
+    }
+    for (const auto& f : results[i].findings) {
+      const auto& p = results[i].inventory.packages[f.package].package;
+      out << "    " << scanner::feeds::severity_name(f.severity) << "  " << f.vulnerability << "  " << p.name
+          << " " << p.version << "  " << f.remediation << "\n";
     }
   }
   for (const auto& skipped : resolved.skipped) out << "  skipped " << skipped << "\n";
@@ -172,10 +222,24 @@ int run_scan(const ScanCommandOptions& options) {
     std::cerr << "regscand scan: " << (*source)->describe() << ": " << resolved.error().message << "\n";
     return kExitFailed;
   }
+  std::unique_ptr<scanner::matching::AdvisoryIndex> index;
+  if (!options.feeds.empty()) {
+    auto loaded = load_feeds(options.feeds);
+    if (!loaded) {
+      std::cerr << "regscand scan: " << loaded.error().message << "\n";
+      return kExitFailed;
+    }
+    index = std::move(*loaded);
+  }
   auto results = inventories(**source, *resolved);
   if (!results) {
     std::cerr << "regscand scan: " << (*source)->describe() << ": " << results.error().message << "\n";
     return kExitFailed;
+  }
+  if (index) {
+    const auto matchers = scanner::ecosystems::builtin_matchers();
+    for (auto& result : *results)
+      result.findings = scanner::matching::match_inventory(*index, result.inventory, matchers);
   }
   if (options.format == "table") {
     print_table(*resolved, *results, std::cout);

@@ -1,6 +1,7 @@
 // `regscand scan REF`: resolves an image from a registry, an OCI layout or a `docker save` archive without
 // a daemon or a database and prints what it found as JSON or a table. Exit 0 when scanned, 1 when the
-// scan failed (unreachable, not found, unsupported, corrupt), 2 for a malformed reference or options.
+// scan failed (unreachable, not found, unsupported, corrupt, an unreadable feed), 2 for a malformed reference
+// or options. With --feeds, the findings from those feed files too.
 #pragma once
 
 #include <string>
@@ -15,6 +16,7 @@ struct ScanCommandOptions {
   std::string credentials;             // "user:password" for a registry; empty = anonymous
   bool plain_http = false;             // registry over http instead of https
   bool insecure_skip_verify = false;
+  std::vector<std::string> feeds;  // feed files or directories to match against; none = inventory only
 };
 
 int run_scan(const ScanCommandOptions& options);

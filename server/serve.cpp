@@ -13,6 +13,8 @@
 #include "server/api/version.hpp"
 #include "server/commands.hpp"
 #include "server/database_setup.hpp"
+#include "server/feeds/feed_refresher.hpp"
+#include "server/feeds/feed_service.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
 #include "server/http/server.hpp"
@@ -20,7 +22,9 @@
 #include "server/jobs/worker_pool.hpp"
 #include "server/webhooks/inbox_writer.hpp"
 #include "server/webhooks/webhook_routes.hpp"
+#include "storage/advisory_store.hpp"
 #include "storage/event_inbox.hpp"
+#include "storage/finding_store.hpp"
 #include "storage/inventory_store.hpp"
 #include "storage/job_notifier.hpp"
 #include "storage/job_queue.hpp"
@@ -105,6 +109,15 @@ int serve_with(const config::Config& config, storage::Database& db) {
   storage::ManifestStore manifests(db);
   storage::ScanStore scans(db);
   storage::InventoryStore inventory(db);
+  storage::AdvisoryStore advisories(db);
+  storage::FindingStore findings(db);
+  feeds::FeedService feed_service(advisories, inventory, findings);
+  if (auto loaded = feed_service.load()) {
+    spdlog::info("feeds: {} advisories loaded", *loaded);
+  } else {
+    spdlog::critical("feeds: loading the advisories failed: {}", loaded.error().message);
+    return 1;
+  }
 
   http::Router router;
   api::add_health_routes(router, [&db] { return check_ready(db); });
@@ -123,7 +136,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
   }
   jobs::JobHandlers handlers;
   handlers.add(std::string(storage::kScanJobKind),
-               jobs::make_scan_handler(config, manifests, scans, inventory, {}));
+               jobs::make_scan_handler(config, manifests, scans, inventory, {.feeds = &feed_service}));
   jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), worker_options(config.scanner),
                            metrics);
 
@@ -133,8 +146,11 @@ int serve_with(const config::Config& config, storage::Database& db) {
     spdlog::critical("cannot serve HTTP: {}", server.error().message);
     return 1;
   }
+  feeds::FeedRefresher refresher(db, advisories, feed_service,
+                                 {config.feeds.sources, config.feeds.refresh_interval});
   (*server)->start();
   if (config.scanner.workers > 0) workers.start();
+  refresher.start();
   spdlog::info("regscand {} serving on {}://{}:{}", api::version(),
                config.server.tls.enabled() ? "https" : "http", config.server.host, (*server)->port());
 
@@ -147,6 +163,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
   server->reset();
   inbox_writer.stop();
   workers.stop();
+  refresher.stop();
   return 0;
 }
 

@@ -68,7 +68,7 @@ class ScanHandler {
     const std::string media_type = head->media_type;
     const auto size = head->size;
     scanner::pipeline::RegistrySource source(std::move(*client), job.registry, job.repository);
-    auto images = scanner::pipeline::resolve_images(source, job.digest);
+    auto images = scanner::pipeline::resolve_images(source, job.digest, {.configs = &inventory_});
     if (!images) return std::unexpected(std::move(images).error());
     figures.bytes_fetched += images->bytes_fetched;
     figures.resolve = ms(Clock::now() - started);
@@ -91,6 +91,12 @@ class ScanHandler {
           inventory_.put_inventory(image_key, current_analyzers(), image.config.platform.str(),
                                    image.index ? image.index->str() : std::string(), *inventory, layers);
       if (!stored) return std::unexpected(std::move(stored).error());
+      nlohmann::json findings = nullptr;
+      if (options_.feeds != nullptr) {
+        auto matched = options_.feeds->match(image_key, *inventory);
+        if (!matched) return std::unexpected(std::move(matched).error());
+        findings = {{"current", matched->current}, {"new", matched->added}, {"resolved", matched->resolved}};
+      }
       const auto& d = inventory->distribution;
       results.push_back(
           {{"digest", image.digest.str()},
@@ -98,7 +104,8 @@ class ScanHandler {
            {"distribution", d ? nlohmann::json(d->id + " " + d->version_id) : nlohmann::json(nullptr)},
            {"packages", inventory->packages.size()},
            {"layers_reused", image_figures.layers_reused},
-           {"layers_fetched", image_figures.layers_fetched}});
+           {"layers_fetched", image_figures.layers_fetched},
+           {"findings", std::move(findings)}});
     }
     figures.analyze = ms(Clock::now() - analyzing);
 

@@ -3,8 +3,8 @@
 // platform images, inventories each (layers already analyzed are reused, the others streamed) and stores
 // the inventories; then records media type, size and the analyzers fingerprint. A 404 is retried a few times
 // first (distribution can notify before the manifest is readable); a manifest deleted meanwhile is skipped.
-// Each attempt is a row in `scans` with its outcome and timings. Later issues extend it to the layer
-// analysis.
+// Each attempt is a row in `scans` with its outcome and timings. With a FeedService, each stored inventory
+// is matched against the current advisories and its findings stored.
 #pragma once
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "server/feeds/feed_service.hpp"
 #include "server/jobs/job_handlers.hpp"
 #include "storage/inventory_store.hpp"
 #include "storage/manifest_store.hpp"
@@ -25,7 +26,8 @@ std::string current_analyzers();
 struct ScanOptions {
   int not_found_attempts = 4;  // resolve attempts while the registry answers 404
   std::chrono::milliseconds not_found_delay{1'000};
-  std::function<void(std::chrono::milliseconds)> sleep;  // empty = std::this_thread::sleep_for
+  std::function<void(std::chrono::milliseconds)> sleep = {};  // empty = std::this_thread::sleep_for
+  feeds::FeedService* feeds = nullptr;                        // no matching when null
 };
 
 // `config` and the stores must outlive the handler.

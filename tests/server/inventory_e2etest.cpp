@@ -3,7 +3,7 @@
 // the scans, and the stored inventories are checked exactly — a four-layer image with a zstd layer, a
 // replaced dpkg status, a deleted apk database and an opaque status.d; a two-platform index beside an
 // unknown-platform (attestation) entry; and a copy of a scanned image into another repository, inventoried
-// without one layer download.
+// without one blob request (layers and config known).
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -123,6 +123,7 @@ TEST_F(InventoryE2E, LayeredImageWithZstdWhiteoutsAndAnOpaqueDirectory) {
   for (const auto& layer : image.layers) {
     EXPECT_EQ(blob_gets("mirror/layered").count(layer.digest), 0u) << layer.digest << " fetched again";
   }
+  EXPECT_TRUE(blob_gets("mirror/layered").empty()) << "the config is known too: not one blob request";
 }
 
 TEST_F(InventoryE2E, TwoPlatformIndexIsStoredPerPlatformAndSkipsTheAttestation) {

@@ -1,0 +1,69 @@
+// The advisory index the daemon matches with, and the two ways findings change: a scanned image is matched
+// and its findings stored; an import replaces sources' advisories, rebuilds the index and re-matches only
+// the stored inventories holding a package the change names, with no registry request. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "scanner/ecosystems/builtin.hpp"
+#include "scanner/matching/index.hpp"
+#include "storage/advisory_store.hpp"
+#include "storage/finding_store.hpp"
+#include "storage/inventory_store.hpp"
+
+namespace regscand::server::feeds {
+
+struct SourceReport {
+  std::string source;
+  std::string kind;
+  bool skipped = false;  // unchanged since the last import
+  std::string error;     // "" when imported or skipped
+  storage::ImportDiff diff;
+  std::size_t rejected = 0;
+};
+
+struct RematchReport {
+  std::size_t images = 0;  // inventories re-matched
+  std::size_t new_findings = 0;
+  std::size_t resolved_findings = 0;
+};
+
+struct ImportReport {
+  std::vector<SourceReport> sources;
+  RematchReport rematch;
+  std::string error;  // when the re-match itself failed
+};
+
+class FeedService {
+ public:
+  FeedService(storage::AdvisoryStore& advisories, storage::InventoryStore& inventories,
+              storage::FindingStore& findings);
+
+  // Builds the index from every stored advisory and swaps it in; the advisory count.
+  [[nodiscard]] Result<std::size_t> load();
+  std::shared_ptr<const scanner::matching::AdvisoryIndex> index() const;
+
+  // Matches `inventory` (stored under `key`) with the current index and stores the findings.
+  [[nodiscard]] Result<storage::FindingsChange> match(
+      const storage::ManifestKey& key, const scanner::pipeline::ImageInventory& inventory) const;
+
+  // Imports each source (a source that fails is recorded with its error; the others go on), then, when
+  // anything changed, reloads the index and re-matches the inventories the change touched.
+  ImportReport import(const std::vector<std::string>& sources, bool force);
+
+  [[nodiscard]] Result<RematchReport> rematch(const std::set<std::string>& names);
+
+ private:
+  storage::AdvisoryStore& advisories_;
+  storage::InventoryStore& inventories_;
+  storage::FindingStore& findings_;
+  const scanner::ecosystems::Matchers matchers_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const scanner::matching::AdvisoryIndex> index_;
+};
+
+}  // namespace regscand::server::feeds
