@@ -34,6 +34,7 @@ struct Range {
   enum class Type { Ecosystem, Semver, Git };
   Type type = Type::Ecosystem;
   std::vector<RangeEvent> events;  // as published (OSV orders them by version, not necessarily in the list)
+  std::string repo = {};           // GIT ranges: the repository the commits belong to
 };
 
 struct Cvss {
