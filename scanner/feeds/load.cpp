@@ -7,6 +7,7 @@
 #include "scanner/feeds/alpine/secdb.hpp"
 #include "scanner/feeds/debian/tracker.hpp"
 #include "scanner/feeds/detect.hpp"
+#include "scanner/feeds/osv/importer.hpp"
 #include "scanner/registry/digester.hpp"
 
 namespace regscand::scanner::feeds {
@@ -85,17 +86,28 @@ Result<LoadedFeed> load_feed(const fs::path& path) {
   const FeedKind kind = detect_feed(path);
   feed.kind = feed_kind_name(kind);
   std::string document;
-  if (kind == FeedKind::DebianTracker || kind == FeedKind::AlpineSecdb) {
+  if (kind == FeedKind::DebianTracker || kind == FeedKind::AlpineSecdb || kind == FeedKind::OsvRecord) {
     auto text = read_document(path);
     if (!text) return std::unexpected(std::move(text).error());
     document = std::move(*text);
   }
   switch (kind) {
     case FeedKind::OsvZip:
-    case FeedKind::OsvDirectory:
-    case FeedKind::OsvRecord:
-      result = fail(ErrorCode::Unimplemented, path.string() + ": OSV import is not in this build yet");
+      result = osv::import_osv_zip(path);
       break;
+    case FeedKind::OsvDirectory:
+      result = osv::import_osv_directory(path);
+      break;
+    case FeedKind::OsvRecord: {
+      ImportResult one;
+      if (auto advisory = osv::parse_osv_record(document, where)) {
+        one.advisories.push_back(std::move(*advisory));
+      } else {
+        one.rejected.push_back({where, advisory.error().message});
+      }
+      result = std::move(one);
+      break;
+    }
     case FeedKind::DebianTracker:
       result = debian::parse_tracker(document, where);
       break;

@@ -16,7 +16,8 @@ const fs::path kFeeds = fs::path(REGSCAND_SHARED_DATA) / "feeds";
 
 TEST(LoadFeed, KindsByContent) {
   testing::TempDir dir;
-  fs::copy_file(kFeeds / "alpine-secdb/alpinelinux-alpine-secdb-json/v3.10/main.json", dir.path() / "feed.bin");
+  fs::copy_file(kFeeds / "alpine-secdb/alpinelinux-alpine-secdb-json/v3.10/main.json",
+                dir.path() / "feed.bin");
   auto alpine = load_feed(dir.path() / "feed.bin");
   ASSERT_TRUE(alpine) << alpine.error().message;
   EXPECT_EQ(alpine->kind, "alpine-secdb");
@@ -31,6 +32,16 @@ TEST(LoadFeed, KindsByContent) {
   EXPECT_EQ(tracker->kind, "debian-tracker");
   ASSERT_EQ(tracker->result.advisories.size(), 1u);
   EXPECT_EQ(tracker->result.advisories[0].affected[0].ecosystem, "Debian:12");
+
+  auto osv = load_feed(kFeeds / "osv/Go/all.zip");
+  ASSERT_TRUE(osv) << osv.error().message;
+  EXPECT_EQ(osv->kind, "osv-zip");
+  EXPECT_EQ(osv->result.advisories.size(), 4291u);
+  auto record = load_feed(kFeeds / "osv/Debian/osv.dev-samples/DSA-135.json");
+  ASSERT_TRUE(record) << record.error().message;
+  EXPECT_EQ(record->kind, "osv-record");
+  ASSERT_EQ(record->result.advisories.size(), 1u);
+  EXPECT_EQ(record->result.advisories[0].id, "DSA-135");
 
   std::ofstream(dir.path() / "other.json") << R"({"hello": "world"})";
   EXPECT_FALSE(load_feed(dir.path() / "other.json"));
