@@ -68,9 +68,10 @@ Affected affected_from(const json& j) {
                                   : Range::Type::Ecosystem;
     for (const auto& e : r.at("events")) {
       if (!e.is_object() || e.size() != 1) throw std::invalid_argument("an event has one key");
-      const auto& [kind, version] = *e.items().begin();
+      const auto only = e.begin();
+      const std::string& kind = only.key();
       RangeEvent event;
-      event.version = version.get<std::string>();
+      event.version = only.value().get<std::string>();
       bool known = false;
       for (int k = 0; k < 4; ++k) {
         if (kind == kKinds[k]) {

@@ -279,7 +279,10 @@ Result<RangeEvent> parse_event(const json& event) {
   if (!event.is_object() || event.size() != 1) {
     return invalid("an event is not an object with exactly one of introduced, fixed, last_affected, limit");
   }
-  const auto& [key, value] = *event.items().begin();
+  // An object iterator, not items(): a structured binding over *items().begin() outlives the proxy.
+  const auto only = event.begin();
+  const std::string& key = only.key();
+  const json& value = only.value();
   RangeEvent out;
   if (key == "introduced") {
     out.kind = RangeEvent::Kind::Introduced;
