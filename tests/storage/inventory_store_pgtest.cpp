@@ -144,7 +144,8 @@ TEST_F(InventoryStoreTest, ConfigsRoundTripAnyBytes) {
   auto none = store.find_config(digest('c'));
   ASSERT_TRUE(none) << none.error().message;
   EXPECT_FALSE(*none);
-  const std::string bytes = std::string("{\"os\":\"linux\"}\0\xff\x80", 19);
+  const char raw[] = "{\"os\":\"linux\"}\0\xff\x80";
+  const std::string bytes(raw, sizeof raw - 1);
   ASSERT_TRUE(store.store_config(digest('c'), bytes));
   ASSERT_TRUE(store.store_config(digest('c'), "ignored: content-addressed")) << "a second store is a no-op";
   auto found = store.find_config(digest('c'));
