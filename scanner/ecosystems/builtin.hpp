@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scanner/ecosystem.hpp"
@@ -16,6 +17,10 @@ using Matchers = std::vector<std::unique_ptr<Matcher>>;
 
 PackageScanners builtin_package_scanners();
 Matchers builtin_matchers();
+
+// "language" for the packages of a language ecosystem (gem, npm, pypi: matched whatever the distribution),
+// "os" for those of a distribution's package manager.
+std::string_view package_type(std::string_view ecosystem);
 
 std::string analyzers_fingerprint(const PackageScanners& scanners);
 
