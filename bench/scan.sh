@@ -20,6 +20,7 @@ for tool in docker-registry skopeo python3 /usr/bin/time; do
 done
 
 tmp=$(mktemp -d)
+chmod 755 "$tmp"  # the embedded PostgreSQL runs as the postgres user when this runs as root
 registry_pid=
 daemon_pid=
 cleanup() {
@@ -117,6 +118,7 @@ daemon_pid=$!
 # job_for REPO: the succeeded scan job of REPO as JSON, once there is one (10 min at most).
 job_for() {
   for _ in $(seq 1 1200); do
+    kill -0 "$daemon_pid" 2>/dev/null || break
     if out=$(curl -fs -H "Authorization: Bearer $reader" "http://127.0.0.1:$dport/v1/jobs?state=succeeded" 2>/dev/null) &&
       job=$(python3 -c 'import json,sys; j=[i for i in json.load(sys.stdin)["items"] if i["repository"]==sys.argv[1]]; print(json.dumps(j[0])) if j else sys.exit(1)' "$1" <<<"$out"); then
       echo "$job"
