@@ -8,6 +8,7 @@
 
 #include "scanner/ecosystems/apk/version.hpp"
 #include "scanner/ecosystems/dpkg/version.hpp"
+#include "scanner/ecosystems/gem/version.hpp"
 #include "scanner/ecosystems/maven/version.hpp"
 #include "scanner/ecosystems/pypi/version.hpp"
 #include "scanner/ecosystems/rpm/version.hpp"
@@ -51,6 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
            std::string_view y) { return eco::semver::compare(x, y, eco::semver::Mode::Loose); },
         a, b);
   check([](std::string_view x, std::string_view y) { return eco::maven::compare(x, y); }, a, b);
+  check([](std::string_view x, std::string_view y) { return eco::gem::compare(x, y); }, a, b);
   (void)eco::apk::valid(a);
   return 0;
 }
