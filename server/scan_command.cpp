@@ -88,7 +88,7 @@ nlohmann::json finding_json(const scanner::matching::Finding& f, const pipeline:
            {{"ecosystem", p.ecosystem},
             {"name", p.name},
             {"version", p.version},
-            {"type", "os"},
+            {"type", scanner::ecosystems::package_type(p.ecosystem)},
             {"layer", layers[layer].digest.str()}}},
           {"fix_state", scanner::feeds::fix_state_name(f.fix_state)},
           {"fixed_version", f.fixed_version},
@@ -134,7 +134,7 @@ nlohmann::json to_json(const pipeline::Resolved& resolved, const std::vector<Ima
     const auto& result = results[i];
     nlohmann::json packages = nlohmann::json::array();
     for (const auto& [p, layer] : result.inventory.packages) {
-      packages.push_back({{"type", "os"},
+      packages.push_back({{"type", scanner::ecosystems::package_type(p.ecosystem)},
                           {"ecosystem", p.ecosystem},
                           {"name", p.name},
                           {"version", p.version},

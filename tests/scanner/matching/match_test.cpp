@@ -160,5 +160,70 @@ TEST(Match, UnknownDistributionsAndEcosystemsMatchNothing) {
   EXPECT_EQ(normalize_name("npm", "Zope.Interface"), "Zope.Interface");
 }
 
+// Language packages match under their registry's OSV ecosystem whatever the image's distribution (here
+// none at all): PyPI by PEP 503 name, npm by a SEMVER range, RubyGems in Gem::Version order.
+pipeline::ImageInventory language_packages() {
+  pipeline::ImageInventory inv;
+  const std::string site = "usr/local/lib/python3.12/site-packages/";
+  inv.packages = {
+      {{"gem", "rack", "3.0.0.beta1", "", "rack", "3.0.0.beta1", "specifications/rack-3.0.0.beta1.gemspec"},
+       0},
+      {{"npm", "lodash", "4.17.20", "", "lodash", "4.17.20", "app/node_modules/lodash/package.json"}, 0},
+      {{"npm", "minimist", "1.2.6", "", "minimist", "1.2.6", "app/node_modules/minimist/package.json"}, 0},
+      {{"pypi", "Django_REST.framework", "3.14.0", "", "django-rest-framework", "3.14.0",
+        site + "Django_REST.framework-3.14.0.dist-info/METADATA"},
+       0}};
+  return inv;
+}
+
+Affected semver_fixed_in(std::string name, std::string fixed) {
+  auto a = fixed_in("npm", std::move(name), "");
+  a.ranges = {Range{Range::Type::Semver, {{Kind::Introduced, "0"}, {Kind::Fixed, std::move(fixed)}}}};
+  return a;
+}
+
+TEST(Match, LanguagePackagesNeedNoDistribution) {
+  const auto inv = language_packages();
+  ASSERT_FALSE(inv.distribution);
+  auto drf = advisory("osv", "GHSA-xxxx-drf", {fixed_in("PyPI", "django-rest-framework", "3.15.2")});
+  drf.aliases = {"CVE-2024-21520"};
+  auto rack = advisory("osv", "GHSA-xxxx-rack", {open("RubyGems", "rack")});
+  rack.affected[0].ranges[0].events = {{Kind::Introduced, "3.0.0.beta1"}, {Kind::Fixed, "3.0.4.1"}};
+  rack.affected[0].fix_state = FixState::Fixed;
+  const auto findings =
+      run({drf, rack, advisory("osv", "GHSA-xxxx-lodash", {semver_fixed_in("lodash", "4.17.21")}),
+           advisory("osv", "GHSA-xxxx-minimist", {semver_fixed_in("minimist", "1.2.6")}),
+           advisory("osv", "GHSA-xxxx-pypi-lodash", {fixed_in("PyPI", "lodash", "9")})},
+          inv);
+  ASSERT_EQ(findings.size(), 3u) << "minimist 1.2.6 is the fixed version; a PyPI lodash is another package";
+  EXPECT_EQ(findings[0].package, 0u);
+  EXPECT_EQ(findings[0].vulnerability, "GHSA-xxxx-rack");
+  EXPECT_EQ(findings[0].fixed_version, "3.0.4.1") << "3.0.0.beta1 is the first affected (Gem::Version)";
+  EXPECT_EQ(findings[1].package, 1u);
+  EXPECT_EQ(findings[1].vulnerability, "GHSA-xxxx-lodash");
+  EXPECT_EQ(findings[1].remediation, "Upgrade lodash to 4.17.21 or later");
+  EXPECT_EQ(findings[2].package, 3u);
+  EXPECT_EQ(findings[2].vulnerability, "CVE-2024-21520");
+  EXPECT_EQ(findings[2].fixed_version, "3.15.2");
+  EXPECT_EQ(findings[2].remediation, "Upgrade Django_REST.framework to 3.15.2 or later");
+
+  auto on_debian = language_packages();
+  on_debian.distribution = debian12().distribution;
+  EXPECT_EQ(run({drf}, on_debian).size(), 1u) << "and the distribution changes nothing";
+  EXPECT_EQ(ecosystems::package_type("pypi"), "language");
+  EXPECT_EQ(ecosystems::package_type("npm"), "language");
+  EXPECT_EQ(ecosystems::package_type("gem"), "language");
+  EXPECT_EQ(ecosystems::package_type("dpkg"), "os");
+}
+
+TEST(Match, PypiNamesMatchWhateverTheStoredSourceName) {
+  // The matcher normalises the name itself: an empty source_name changes nothing.
+  pipeline::ImageInventory inv;
+  inv.packages = {{{"pypi", "Django_REST.framework", "3.14.0", "", "", "", "x.dist-info/METADATA"}, 0}};
+  EXPECT_EQ(
+      run({advisory("osv", "GHSA-1", {fixed_in("PyPI", "Django-Rest-Framework", "3.15.2")})}, inv).size(),
+      1u);
+}
+
 }  // namespace
 }  // namespace regscand::scanner::matching

@@ -145,6 +145,38 @@ TEST(Inventory, AWhitedOutDatabaseLeavesNoPackages) {
   EXPECT_EQ(listing(*opaque), std::vector<std::string>{"busybox 1.36.1-r15 busybox @1"});
 }
 
+// Each language metadata file is a database path of its own: an upgrade (old dist-info deleted, new one
+// added), a deleted package directory and a whited-out file each remove exactly that package.
+TEST(Inventory, LanguagePackagesFollowTheirOwnFilesThroughTheLayers) {
+  testing::TempDir dir;
+  testing::OciLayoutBuilder layout(dir.path() / "l");
+  const std::string site = "usr/local/lib/python3.12/site-packages/";
+  const auto metadata = [](std::string name, std::string version) {
+    return "Metadata-Version: 2.1\nName: " + name + "\nVersion: " + version + "\n\nREADME\n";
+  };
+  const auto package_json = [](std::string name, std::string version) {
+    return R"({"name": ")" + name + R"(", "version": ")" + version + R"("})";
+  };
+  layout.add_image({layer({{site + "requests-2.31.0.dist-info/METADATA", metadata("requests", "2.31.0")},
+                           {site + "six-1.16.0.dist-info/METADATA", metadata("six", "1.16.0")},
+                           {"app/node_modules/lodash/package.json", package_json("lodash", "4.17.20")},
+                           {"app/node_modules/ws/package.json", package_json("ws", "8.14.2")},
+                           {"usr/local/bundle/specifications/rack-3.0.8.gemspec",
+                            "s.name = 'rack'\ns.version = '3.0.8'\n"}}),
+                    layer({{site + ".wh.requests-2.31.0.dist-info", ""},
+                           {site + "requests-2.32.3.dist-info/METADATA", metadata("requests", "2.32.3")},
+                           {"app/node_modules/.wh.lodash", ""},
+                           {"usr/local/bundle/specifications/.wh.rack-3.0.8.gemspec", ""}}),
+                    layer({{"app/node_modules/ws/package.json", package_json("ws", "8.14.2")}})},
+                   "languages");
+  OciLayoutSource source(layout.dir());
+  auto inventory = inventory_of(source, "languages");
+  ASSERT_TRUE(inventory) << inventory.error().message;
+  EXPECT_FALSE(inventory->distribution);
+  EXPECT_EQ(listing(*inventory), (std::vector<std::string>{"ws 8.14.2 ws @0", "requests 2.32.3 requests @1",
+                                                           "six 1.16.0 six @0"}));
+}
+
 TEST(FoldInventory, APackageRemovedAndReaddedIsIntroducedWhereItCameBack) {
   auto pkg = [](std::string name) {
     return Package{"apk", std::move(name), "1", "", "", "", "lib/apk/db/installed"};
