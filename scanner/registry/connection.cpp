@@ -76,7 +76,11 @@ struct HttpConnection::Impl {
         tls(t),
         limits(l),
         buffer(l.max_header_bytes + kChunkBytes),
-        chunk(kChunkBytes) {}
+        chunk(kChunkBytes) {
+    // Beast sizes each socket read by the buffer's spare capacity (at least 512 bytes): without this a
+    // body arrives in 512-byte reads, one syscall, timer and sink write each.
+    buffer.reserve(kChunkBytes);
+  }
 
   Origin origin;
   TlsContext* tls;
