@@ -15,6 +15,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kFingerprint = "advisories.fingerprint";
+constexpr std::string_view kValidators = "advisories.validators";
+constexpr std::string_view kRememberValidators = "advisories.remember_validators";
 constexpr std::string_view kUpsertSource = "advisories.upsert_source";
 constexpr std::string_view kFailure = "advisories.failure";
 constexpr std::string_view kExisting = "advisories.existing";
@@ -61,10 +63,18 @@ AdvisoryStore::AdvisoryStore(Database& db) : db_(db) {
           {kUpsertSource,
            "INSERT INTO feed_sources (source, kind, fingerprint, record_count, rejected_count, "
            "last_attempt_at,"
-           " last_success_at, last_error) VALUES ($1, $2, $3, $4::integer, $5::integer, now(), now(), NULL)"
+           " last_success_at, last_error, etag, last_modified) VALUES ($1, $2, $3, $4::integer, $5::integer,"
+           " now(), now(), NULL, nullif($6, ''), nullif($7, ''))"
            " ON CONFLICT (source) DO UPDATE SET kind = excluded.kind, fingerprint = excluded.fingerprint,"
            " record_count = excluded.record_count, rejected_count = excluded.rejected_count,"
-           " last_attempt_at = now(), last_success_at = now(), last_error = NULL"},
+           " last_attempt_at = now(), last_success_at = now(), last_error = NULL, etag = excluded.etag,"
+           " last_modified = excluded.last_modified"},
+          {kValidators,
+           "SELECT coalesce(etag, ''), coalesce(last_modified, '') FROM feed_sources"
+           " WHERE source = $1 AND last_success_at IS NOT NULL"},
+          {kRememberValidators,
+           "UPDATE feed_sources SET etag = nullif($2, ''), last_modified = nullif($3, '')"
+           " WHERE source = $1 AND last_success_at IS NOT NULL"},
           {kFailure,
            "INSERT INTO feed_sources (source, kind, last_attempt_at, last_error) VALUES ($1, $2, now(), $3)"
            " ON CONFLICT (source) DO UPDATE SET last_attempt_at = now(), last_error = excluded.last_error"},
@@ -102,7 +112,27 @@ Result<std::optional<std::string>> AdvisoryStore::fingerprint(const std::string&
   });
 }
 
-Result<ImportDiff> AdvisoryStore::replace(const FeedImport& import) {
+Result<scanner::feeds::Validators> AdvisoryStore::validators(const std::string& source) {
+  return db_.run([&](pqxx::connection& conn) -> scanner::feeds::Validators {
+    pqxx::work tx(conn);
+    const auto rows = tx.exec_prepared(std::string(kValidators), source);
+    tx.commit();
+    if (rows.empty()) return {};
+    return {rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
+  });
+}
+
+Result<void> AdvisoryStore::remember_validators(const std::string& source,
+                                                const scanner::feeds::Validators& validators) {
+  return db_.run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_prepared(std::string(kRememberValidators), source, validators.etag, validators.last_modified);
+    tx.commit();
+  });
+}
+
+Result<ImportDiff> AdvisoryStore::replace(const FeedImport& import,
+                                          const scanner::feeds::Validators& validators) {
   std::map<std::string, Incoming> incoming;
   for (const auto& advisory : import.advisories) {
     Incoming in;
@@ -117,7 +147,8 @@ Result<ImportDiff> AdvisoryStore::replace(const FeedImport& import) {
   return db_.run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     tx.exec_prepared(std::string(kUpsertSource), import.source, import.kind, import.fingerprint,
-                     static_cast<int>(incoming.size()), static_cast<int>(import.rejected));
+                     static_cast<int>(incoming.size()), static_cast<int>(import.rejected), validators.etag,
+                     validators.last_modified);
     ImportDiff diff;
     json gone = json::array(), changed = json::array(), updates = json::array(), inserts = json::array(),
          keys = json::array();

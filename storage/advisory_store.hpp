@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "scanner/feeds/advisory.hpp"
+#include "scanner/feeds/fetch.hpp"
 #include "storage/database.hpp"
 
 namespace regscand::storage {
@@ -40,8 +41,15 @@ class AdvisoryStore {
 
   // The fingerprint of the source's last successful import; nullopt when never imported.
   [[nodiscard]] Result<std::optional<std::string>> fingerprint(const std::string& source);
+  // The HTTP validators stored with the source's last successful import (empty when none).
+  [[nodiscard]] Result<scanner::feeds::Validators> validators(const std::string& source);
+  // Replaces the stored validators of a source imported before (a download whose bytes were unchanged).
+  [[nodiscard]] Result<void> remember_validators(const std::string& source,
+                                                 const scanner::feeds::Validators& validators);
   // Advisories are keyed by id within their source; of duplicate ids the last wins.
-  [[nodiscard]] Result<ImportDiff> replace(const FeedImport& import);
+  // `validators` (a URL's ETag / Last-Modified; empty for paths) are stored with the source.
+  [[nodiscard]] Result<ImportDiff> replace(const FeedImport& import,
+                                           const scanner::feeds::Validators& validators = {});
   [[nodiscard]] Result<void> record_failure(const std::string& source, const std::string& kind,
                                             const std::string& error);
   [[nodiscard]] Result<std::vector<scanner::feeds::Advisory>> load_all();
