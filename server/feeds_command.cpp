@@ -32,7 +32,7 @@ int run_feeds_import(const config::Config& config, std::vector<std::string> sour
     storage::AdvisoryStore advisories(db);
     storage::InventoryStore inventories(db);
     storage::FindingStore findings(db);
-    feeds::FeedService service(advisories, inventories, findings);
+    feeds::FeedService service(advisories, inventories, findings, feeds::fetch_options(config));
     feeds::ImportReport report;
     auto locked = feeds::with_feed_lock(db, true, [&] { report = service.import(sources, force); });
     if (!locked) {

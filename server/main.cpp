@@ -88,7 +88,9 @@ int run(int argc, char** argv) {
       "Import feed sources (OSV all.zip or directory of records, Debian security tracker JSON, Alpine\n"
       "secdb JSON; detected by content) into the database, then re-match the stored inventories the\n"
       "change touches. Without SOURCE, the configured feeds.sources. Unchanged sources are skipped.");
-  feeds_import->add_option("SOURCE", feed_sources, "paths of feed files or directories");
+  feeds_import->add_option(
+      "SOURCE", feed_sources,
+      "feed files, directories or http(s) URLs (user:token@ in a URL is sent as Basic auth)");
   feeds_import->add_flag("--force", force_import, "import even when a source is unchanged");
   add_config_option(feeds_import);
   auto* version = app.add_subcommand("version", "Print the version and exit.");

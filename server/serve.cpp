@@ -111,7 +111,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
   storage::InventoryStore inventory(db);
   storage::AdvisoryStore advisories(db);
   storage::FindingStore findings(db);
-  feeds::FeedService feed_service(advisories, inventory, findings);
+  feeds::FeedService feed_service(advisories, inventory, findings, feeds::fetch_options(config));
   if (auto loaded = feed_service.load()) {
     spdlog::info("feeds: {} advisories loaded", *loaded);
   } else {

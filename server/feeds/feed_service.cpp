@@ -2,23 +2,38 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <optional>
+
 #include "scanner/feeds/load.hpp"
 #include "scanner/matching/match.hpp"
 
 namespace regscand::server::feeds {
 namespace {
 
-bool is_url(std::string_view source) {
-  return source.starts_with("http://") || source.starts_with("https://");
+// `text` with every occurrence of `from` replaced by `to`.
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  if (from.empty()) return text;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
 }
 
 }  // namespace
 
+scanner::feeds::FetchOptions fetch_options(const config::Config& config) {
+  scanner::feeds::FetchOptions options;
+  options.scratch_dir = config.data_dir / "scratch";
+  return options;
+}
+
 FeedService::FeedService(storage::AdvisoryStore& advisories, storage::InventoryStore& inventories,
-                         storage::FindingStore& findings)
+                         storage::FindingStore& findings, scanner::feeds::FetchOptions fetch)
     : advisories_(advisories),
       inventories_(inventories),
       findings_(findings),
+      fetch_(std::move(fetch)),
       matchers_(scanner::ecosystems::builtin_matchers()),
       index_(std::make_shared<const scanner::matching::AdvisoryIndex>()) {}
 
@@ -43,58 +58,71 @@ Result<storage::FindingsChange> FeedService::match(const storage::ManifestKey& k
   return findings_.replace(key, inventory, scanner::matching::match_inventory(*index, inventory, matchers_));
 }
 
+void FeedService::import_one(const std::string& source, bool force, SourceReport& r,
+                             std::set<std::string>& names) {
+  r.source = scanner::feeds::redact_source(source);
+  const auto record = [&](std::string error) {
+    r.error = std::move(error);
+    if (auto recorded = advisories_.record_failure(r.source, r.kind.empty() ? "unknown" : r.kind, r.error);
+        !recorded) {
+      spdlog::warn("feeds: recording the failure of {} failed: {}", r.source, recorded.error().message);
+    }
+  };
+  std::optional<scanner::feeds::FetchedFile> fetched;  // a URL's body; removed when this returns
+  std::filesystem::path path = source;
+  if (scanner::feeds::is_url_source(source)) {
+    scanner::feeds::Validators known;
+    if (!force) {
+      auto stored = advisories_.validators(r.source);
+      if (stored) known = std::move(*stored);  // else ask unconditionally
+    }
+    auto got = scanner::feeds::fetch_feed(source, known, fetch_);
+    if (!got) return record(got.error().message);
+    if (got->not_modified) {
+      r.skipped = true;
+      return;
+    }
+    fetched = std::move(got->file);
+    path = fetched->path();
+  }
+  // Messages about the scratch file name the URL it came from.
+  const auto shown = [&](std::string message) {
+    return fetched ? replace_all(std::move(message), path.string(), r.source) : message;
+  };
+  auto fingerprint = scanner::feeds::fingerprint_source(path);
+  if (!fingerprint) return record(shown(fingerprint.error().message));
+  if (!force) {
+    auto stored = advisories_.fingerprint(r.source);
+    if (stored && *stored && **stored == *fingerprint) {
+      r.skipped = true;
+      if (!fetched) return;
+      if (auto kept = advisories_.remember_validators(r.source, fetched->validators()); !kept) {
+        spdlog::warn("feeds: {}: storing ETag/Last-Modified failed: {}", r.source, kept.error().message);
+      }
+      return;
+    }
+  }
+  auto loaded = scanner::feeds::load_feed(path);
+  if (!loaded) return record(shown(loaded.error().message));
+  r.kind = loaded->kind;
+  r.rejected = loaded->result.rejected.size();
+  for (const auto& rejected : loaded->result.rejected) {
+    spdlog::warn("feeds: {}: rejected {}: {}", r.source, rejected.where, rejected.reason);
+  }
+  auto diff = advisories_.replace(storage::FeedImport{r.source, loaded->kind, loaded->fingerprint,
+                                                      std::move(loaded->result.advisories), r.rejected},
+                                  fetched ? fetched->validators() : scanner::feeds::Validators{});
+  if (!diff) return record(diff.error().message);
+  r.diff = std::move(*diff);
+  names.insert(r.diff.names.begin(), r.diff.names.end());
+}
+
 ImportReport FeedService::import(const std::vector<std::string>& sources, bool force) {
   ImportReport report;
   std::set<std::string> names;
   for (const auto& source : sources) {
     SourceReport r;
-    r.source = source;
-    const auto record = [&](std::string error) {
-      r.error = std::move(error);
-      if (auto recorded = advisories_.record_failure(source, r.kind.empty() ? "unknown" : r.kind, r.error);
-          !recorded) {
-        spdlog::warn("feeds: recording the failure of {} failed: {}", source, recorded.error().message);
-      }
-    };
-    if (is_url(source)) {
-      record("URL sources are not fetched yet: mirror the file and configure its path");
-      report.sources.push_back(std::move(r));
-      continue;
-    }
-    auto fingerprint = scanner::feeds::fingerprint_source(source);
-    if (!fingerprint) {
-      record(fingerprint.error().message);
-      report.sources.push_back(std::move(r));
-      continue;
-    }
-    if (!force) {
-      auto stored = advisories_.fingerprint(source);
-      if (stored && *stored && **stored == *fingerprint) {
-        r.skipped = true;
-        report.sources.push_back(std::move(r));
-        continue;
-      }
-    }
-    auto loaded = scanner::feeds::load_feed(source);
-    if (!loaded) {
-      record(loaded.error().message);
-      report.sources.push_back(std::move(r));
-      continue;
-    }
-    r.kind = loaded->kind;
-    r.rejected = loaded->result.rejected.size();
-    for (const auto& rejected : loaded->result.rejected) {
-      spdlog::warn("feeds: {}: rejected {}: {}", source, rejected.where, rejected.reason);
-    }
-    auto diff = advisories_.replace(storage::FeedImport{source, loaded->kind, loaded->fingerprint,
-                                                        std::move(loaded->result.advisories), r.rejected});
-    if (!diff) {
-      record(diff.error().message);
-      report.sources.push_back(std::move(r));
-      continue;
-    }
-    r.diff = std::move(*diff);
-    names.insert(r.diff.names.begin(), r.diff.names.end());
+    import_one(source, force, r, names);
     report.sources.push_back(std::move(r));
   }
   if (names.empty()) return report;

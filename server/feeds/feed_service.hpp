@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "scanner/ecosystems/builtin.hpp"
+#include "scanner/feeds/fetch.hpp"
 #include "scanner/matching/index.hpp"
 #include "storage/advisory_store.hpp"
 #include "storage/finding_store.hpp"
@@ -18,7 +20,7 @@
 namespace regscand::server::feeds {
 
 struct SourceReport {
-  std::string source;
+  std::string source;  // as given, but a URL's user info and query redacted (scanner::feeds::redact_source)
   std::string kind;
   bool skipped = false;  // unchanged since the last import
   std::string error;     // "" when imported or skipped
@@ -38,10 +40,14 @@ struct ImportReport {
   std::string error;  // when the re-match itself failed
 };
 
+// How the daemon and `regscand feeds import` download URL sources: into <data_dir>/scratch.
+scanner::feeds::FetchOptions fetch_options(const config::Config& config);
+
 class FeedService {
  public:
+  // `fetch` says how URL sources are downloaded (scratch directory, size cap, timeouts).
   FeedService(storage::AdvisoryStore& advisories, storage::InventoryStore& inventories,
-              storage::FindingStore& findings);
+              storage::FindingStore& findings, scanner::feeds::FetchOptions fetch = {});
 
   // Builds the index from every stored advisory and swaps it in; the advisory count.
   [[nodiscard]] Result<std::size_t> load();
@@ -52,15 +58,21 @@ class FeedService {
       const storage::ManifestKey& key, const scanner::pipeline::ImageInventory& inventory) const;
 
   // Imports each source (a source that fails is recorded with its error; the others go on), then, when
-  // anything changed, reloads the index and re-matches the inventories the change touched.
+  // anything changed, reloads the index and re-matches the inventories the change touched. A URL is
+  // downloaded to a scratch file (deleted afterwards), asked conditionally unless `force`: a 304, like an
+  // unchanged fingerprint, skips it. Sources are stored and reported under redact_source(source).
   ImportReport import(const std::vector<std::string>& sources, bool force);
 
   [[nodiscard]] Result<RematchReport> rematch(const std::set<std::string>& names);
 
  private:
+  // One source into `r`; the package names its change touched join `names`.
+  void import_one(const std::string& source, bool force, SourceReport& r, std::set<std::string>& names);
+
   storage::AdvisoryStore& advisories_;
   storage::InventoryStore& inventories_;
   storage::FindingStore& findings_;
+  const scanner::feeds::FetchOptions fetch_;
   const scanner::ecosystems::Matchers matchers_;
   mutable std::mutex mutex_;
   std::shared_ptr<const scanner::matching::AdvisoryIndex> index_;
