@@ -4,8 +4,15 @@
 #include <cstdint>
 #include <string>
 
+#include "scanner/ecosystems/common/chars.hpp"
+
 namespace regscand::scanner::ecosystems::apk {
 namespace {
+
+using chars::compare_digits;
+using chars::is_digit;
+using chars::is_lower;
+using chars::sign;
 
 // The order matters: a token may only be followed by a later one (digits and suffixes may repeat), and a
 // version that ends where the other goes on sorts by the token type that follows.
@@ -16,17 +23,8 @@ constexpr int kNone = 5;
 constexpr std::array<std::string_view, 11> kSuffixes = {"",    "alpha", "beta", "pre", "rc", "",
                                                         "cvs", "svn",   "git",  "hg",  "p"};
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_lower(char c) {
-  return c >= 'a' && c <= 'z';
-}
 bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f');
-}
-int sign(int c) {
-  return (c > 0) - (c < 0);
 }
 
 int suffix_value(std::string_view s) {
@@ -110,23 +108,16 @@ struct Tokenizer {
   void invalid() { token = Token::Invalid; }
 };
 
-int compare_numbers(std::string_view a, std::string_view b) {
-  while (!a.empty() && a.front() == '0') a.remove_prefix(1);
-  while (!b.empty() && b.front() == '0') b.remove_prefix(1);
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return sign(a.compare(b));
-}
-
 // Both tokens have the same type.
 int compare_tokens(const Tokenizer& a, const Tokenizer& b) {
   switch (a.token) {
     case Token::Digit:
       if (a.value.front() == '0' || b.value.front() == '0') return sign(a.value.compare(b.value));
-      return compare_numbers(a.value, b.value);
+      return compare_digits(a.value, b.value);
     case Token::InitialDigit:
     case Token::SuffixNo:
     case Token::RevisionNo:
-      return compare_numbers(a.value, b.value);
+      return compare_digits(a.value, b.value);
     case Token::Suffix:
       return sign(a.suffix - b.suffix);
     default:
@@ -147,9 +138,9 @@ struct Value {
 };
 
 int compare_values(const Value& a, const Value& b) {
-  if (a.digits && b.digits) return compare_numbers(*a.digits, *b.digits);
-  if (a.digits) return b.small < 0 ? 1 : compare_numbers(*a.digits, std::to_string(b.small));
-  if (b.digits) return a.small < 0 ? -1 : compare_numbers(std::to_string(a.small), *b.digits);
+  if (a.digits && b.digits) return compare_digits(*a.digits, *b.digits);
+  if (a.digits) return b.small < 0 ? 1 : compare_digits(*a.digits, std::to_string(b.small));
+  if (b.digits) return a.small < 0 ? -1 : compare_digits(std::to_string(a.small), *b.digits);
   return sign(static_cast<int>((a.small > b.small) - (a.small < b.small)));
 }
 

@@ -2,28 +2,19 @@
 
 #include <string>
 
+#include "scanner/ecosystems/common/chars.hpp"
+
 namespace regscand::scanner::ecosystems::dpkg {
 namespace {
 
+using chars::compare_digits;
+using chars::is_digit;
+using chars::strip_zeros;
+
 constexpr std::string_view kMaxEpoch = "2147483647";
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-std::string_view strip_zeros(std::string_view digits) {
-  while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
-  return digits;
-}
-
-int compare_digits(std::string_view a, std::string_view b) {
-  a = strip_zeros(a);
-  b = strip_zeros(b);
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return a.compare(b);
 }
 
 // dpkg's order(): `~` first, then the end of the string and digits, then letters, then everything else.

@@ -3,24 +3,18 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "scanner/ecosystems/common/chars.hpp"
+
 namespace regscand::scanner::ecosystems::gem {
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_letter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+using chars::is_digit;
+using chars::is_letter;
+using chars::is_space;
+using chars::sign;
+
 bool is_alnum(char c) {
   return is_digit(c) || is_letter(c);
-}
-// Ruby's \s.
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-int sign(int c) {
-  return (c > 0) - (c < 0);
 }
 
 std::string_view strip(std::string_view s) {

@@ -4,33 +4,22 @@
 #include <cstddef>
 #include <utility>
 
+#include "scanner/ecosystems/common/chars.hpp"
+
 namespace regscand::scanner::ecosystems::pypi {
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using chars::compare_digits;
+using chars::is_digit;
+using chars::is_space;
+using chars::sign;
+using chars::strip_zeros;
+
 bool is_alnum(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z');
 }
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 bool is_separator(char c) {
   return c == '-' || c == '_' || c == '.';
-}
-int sign(int c) {
-  return (c > 0) - (c < 0);
-}
-
-std::string strip_zeros(std::string_view digits) {
-  while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
-  return std::string(digits);
-}
-
-int compare_numbers(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return sign(a.compare(b));
 }
 
 class Cursor {
@@ -51,7 +40,7 @@ class Cursor {
     const std::size_t start = pos_;
     while (!done() && is_digit(s_[pos_])) ++pos_;
     if (pos_ == start) return std::nullopt;
-    return strip_zeros(s_.substr(start, pos_ - start));
+    return std::string(strip_zeros(s_.substr(start, pos_ - start)));
   }
   // The longest of `words` at the cursor, as its index.
   template <std::size_t N>
@@ -112,7 +101,7 @@ std::optional<std::vector<std::string>> local_parts(std::string_view s) {
     if (part.empty()) return std::nullopt;
     bool numeric = true;
     for (const char ch : part) numeric = numeric && is_digit(ch);
-    parts.push_back(numeric ? strip_zeros(part) : std::string(part));
+    parts.push_back(std::string(numeric ? strip_zeros(part) : part));
     start = i + 1;
   }
   return parts;
@@ -120,7 +109,7 @@ std::optional<std::vector<std::string>> local_parts(std::string_view s) {
 
 int compare_tagged(const Version::Tagged& a, const Version::Tagged& b) {
   if (a.tag != b.tag) return a.tag < b.tag ? -1 : 1;
-  return compare_numbers(a.number, b.number);
+  return compare_digits(a.number, b.number);
 }
 
 // The pre-release slot of packaging's key: a dev-only release sorts before every pre-release, a final
@@ -137,7 +126,7 @@ int compare_release(const std::vector<std::string>& a, const std::vector<std::st
   while (na > 0 && a[na - 1].empty()) --na;
   while (nb > 0 && b[nb - 1].empty()) --nb;
   for (std::size_t i = 0; i < na && i < nb; ++i) {
-    if (const int c = compare_numbers(a[i], b[i]); c != 0) return c;
+    if (const int c = compare_digits(a[i], b[i]); c != 0) return c;
   }
   return na == nb ? 0 : na < nb ? -1 : 1;
 }
@@ -155,7 +144,7 @@ int compare_local(const std::vector<std::string>& a, const std::vector<std::stri
     const bool na = numeric(a[i]);
     const bool nb = numeric(b[i]);
     if (na != nb) return na ? 1 : -1;
-    const int c = na ? compare_numbers(a[i], b[i]) : sign(a[i].compare(b[i]));
+    const int c = na ? compare_digits(a[i], b[i]) : sign(a[i].compare(b[i]));
     if (c != 0) return c;
   }
   return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
@@ -211,7 +200,7 @@ Result<Version> parse(std::string_view text) {
 }
 
 int compare(const Version& a, const Version& b) {
-  if (const int c = compare_numbers(a.epoch, b.epoch); c != 0) return c;
+  if (const int c = compare_digits(a.epoch, b.epoch); c != 0) return c;
   if (const int c = compare_release(a.release, b.release); c != 0) return c;
   if (const int c = pre_rank(a) - pre_rank(b); c != 0) return sign(c);
   if (a.pre && b.pre) {

@@ -2,12 +2,15 @@
 
 #include <array>
 
+#include "scanner/ecosystems/common/chars.hpp"
+
 namespace regscand::scanner::ecosystems::rpm {
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using chars::compare_digits;
+using chars::is_digit;
+using chars::sign;
+
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -17,9 +20,6 @@ bool is_separator(char c) {
 bool has_nul(std::string_view s) {
   return s.find('\0') != std::string_view::npos;
 }
-int sign(int c) {
-  return (c > 0) - (c < 0);
-}
 
 std::string_view take_while(std::string_view& s, bool (*pred)(char)) {
   std::size_t n = 0;
@@ -27,13 +27,6 @@ std::string_view take_while(std::string_view& s, bool (*pred)(char)) {
   const auto out = s.substr(0, n);
   s.remove_prefix(n);
   return out;
-}
-
-int compare_digits(std::string_view a, std::string_view b) {
-  while (!a.empty() && a.front() == '0') a.remove_prefix(1);
-  while (!b.empty() && b.front() == '0') b.remove_prefix(1);
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return sign(a.compare(b));
 }
 
 int rpmvercmp(std::string_view a, std::string_view b) {

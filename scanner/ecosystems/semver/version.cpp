@@ -2,20 +2,19 @@
 
 #include <cstddef>
 
+#include "scanner/ecosystems/common/chars.hpp"
+
 namespace regscand::scanner::ecosystems::semver {
 namespace {
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
+using chars::compare_digits;
+using chars::is_digit;
+using chars::is_space;
+using chars::sign;
+using chars::strip_zeros;
+
 bool is_ident(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-}
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-int sign(int c) {
-  return (c > 0) - (c < 0);
 }
 
 bool all_digits(std::string_view s) {
@@ -23,16 +22,6 @@ bool all_digits(std::string_view s) {
     if (!is_digit(c)) return false;
   }
   return !s.empty();
-}
-
-std::string strip_zeros(std::string_view digits) {
-  while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
-  return std::string(digits);
-}
-
-int compare_numbers(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return sign(a.compare(b));
 }
 
 // A number (in strict mode without leading zeros), taken from the front of `s`.
@@ -43,7 +32,7 @@ std::optional<std::string> take_number(std::string_view& s, Mode mode) {
   const auto digits = s.substr(0, n);
   if (mode == Mode::Strict && n > 1 && digits.front() == '0') return std::nullopt;
   s.remove_prefix(n);
-  return strip_zeros(digits);
+  return std::string(strip_zeros(digits));
 }
 
 // Dot-separated non-empty identifiers of [0-9A-Za-z-]; `numeric_rules` applies the
@@ -58,7 +47,7 @@ std::optional<std::vector<std::string>> identifiers(std::string_view s, bool num
     if (id.empty()) return std::nullopt;
     if (numeric_rules && all_digits(id)) {
       if (mode == Mode::Strict && id.size() > 1 && id.front() == '0') return std::nullopt;
-      out.push_back(strip_zeros(id));
+      out.push_back(std::string(strip_zeros(id)));
     } else {
       out.emplace_back(id);
     }
@@ -73,7 +62,7 @@ int compare_prerelease(const std::vector<std::string>& a, const std::vector<std:
     const bool na = all_digits(a[i]) || a[i].empty();
     const bool nb = all_digits(b[i]) || b[i].empty();
     if (na != nb) return na ? -1 : 1;
-    const int c = na ? compare_numbers(a[i], b[i]) : sign(a[i].compare(b[i]));
+    const int c = na ? compare_digits(a[i], b[i]) : sign(a[i].compare(b[i]));
     if (c != 0) return c;
   }
   return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
@@ -125,9 +114,9 @@ Result<Version> parse(std::string_view text, Mode mode) {
 }
 
 int compare(const Version& a, const Version& b) {
-  if (const int c = compare_numbers(a.major, b.major); c != 0) return c;
-  if (const int c = compare_numbers(a.minor, b.minor); c != 0) return c;
-  if (const int c = compare_numbers(a.patch, b.patch); c != 0) return c;
+  if (const int c = compare_digits(a.major, b.major); c != 0) return c;
+  if (const int c = compare_digits(a.minor, b.minor); c != 0) return c;
+  if (const int c = compare_digits(a.patch, b.patch); c != 0) return c;
   return compare_prerelease(a.prerelease, b.prerelease);
 }
 
