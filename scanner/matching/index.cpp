@@ -1,5 +1,8 @@
 #include "scanner/matching/index.hpp"
 
+#include "config/base/text.hpp"
+#include "scanner/ecosystems/pypi/inventory.hpp"
+
 namespace regscand::scanner::matching {
 namespace {
 
@@ -10,41 +13,19 @@ std::string key_of(std::string_view ecosystem, std::string_view name) {
   return key;
 }
 
-// The first `n` colon-separated fields of `s`.
-std::string_view fields(std::string_view s, std::size_t n) {
-  std::size_t pos = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    pos = s.find(':', pos);
-    if (pos == std::string_view::npos) return s;
-    if (i + 1 < n) ++pos;
-  }
-  return s.substr(0, pos);
-}
-
 }  // namespace
 
 std::string normalize_ecosystem(std::string_view ecosystem) {
   if (ecosystem.starts_with("Ubuntu:") && !ecosystem.starts_with("Ubuntu:Pro:")) {
-    return std::string(fields(ecosystem, 2));
+    return std::string(text::leading_fields(ecosystem, ':', 2));
   }
-  if (ecosystem.starts_with("Red Hat:")) return std::string(fields(ecosystem, 3));
+  if (ecosystem.starts_with("Red Hat:")) return std::string(text::leading_fields(ecosystem, ':', 3));
   return std::string(ecosystem);
 }
 
 std::string normalize_name(std::string_view ecosystem, std::string_view name) {
   if (ecosystem != "PyPI") return std::string(name);
-  std::string out;
-  bool separator = false;
-  for (const char c : name) {
-    if (c == '-' || c == '_' || c == '.') {
-      separator = true;
-      continue;
-    }
-    if (separator && !out.empty()) out += '-';
-    separator = false;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return out;
+  return ecosystems::pypi::normalize_name(name);
 }
 
 AdvisoryIndex::AdvisoryIndex(std::vector<feeds::Advisory> advisories) : advisories_(std::move(advisories)) {

@@ -1,20 +1,10 @@
 #include "scanner/ecosystems/rpm/matcher.hpp"
 
+#include "config/base/text.hpp"
 #include "scanner/ecosystems/rpm/version.hpp"
 
 namespace regscand::scanner::ecosystems::rpm {
 namespace {
-
-// The first `n` dot-separated fields: ("15.2.1", 2) -> "15.2".
-std::string_view leading(std::string_view version_id, std::size_t n) {
-  std::size_t pos = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    pos = version_id.find('.', pos);
-    if (pos == std::string_view::npos) return version_id;
-    if (i + 1 < n) ++pos;
-  }
-  return version_id.substr(0, pos);
-}
 
 // SUSE names a service pack in words: "15.3" -> "15 SP3", "15" -> "15".
 std::string service_pack(std::string_view version_id) {
@@ -38,7 +28,7 @@ std::optional<FeedKey> EvrMatcher::feed_key(const Package& package,
   if (!distribution || distribution->version_id.empty()) return std::nullopt;
   const std::string_view id = distribution->id;
   const std::string_view version_id = distribution->version_id;
-  const std::string major(leading(version_id, 1));
+  const std::string major(text::leading_fields(version_id, '.', 1));
   std::string ecosystem;
   if (id == "rhel" || id == "centos") {
     ecosystem = "Red Hat:enterprise_linux:" + major;
@@ -47,7 +37,7 @@ std::optional<FeedKey> EvrMatcher::feed_key(const Package& package,
   } else if (id == "almalinux") {
     ecosystem = "AlmaLinux:" + major;
   } else if (id == "opensuse-leap") {
-    ecosystem = "openSUSE:Leap " + std::string(leading(version_id, 2));
+    ecosystem = "openSUSE:Leap " + std::string(text::leading_fields(version_id, '.', 2));
   } else if (id == "opensuse-tumbleweed") {
     ecosystem = "openSUSE:Tumbleweed";
   } else if (id == "sles") {
@@ -60,7 +50,7 @@ std::optional<FeedKey> EvrMatcher::feed_key(const Package& package,
     ecosystem = "Amazon Linux:" + amazon_release(version_id);
   } else if (id == "photon") {
     // Photon's advisories name the source package (curl covers curl-libs).
-    return FeedKey{"Photon OS:" + std::string(leading(version_id, 2)),
+    return FeedKey{"Photon OS:" + std::string(text::leading_fields(version_id, '.', 2)),
                    package.source_name.empty() ? package.name : package.source_name,
                    package.source_version.empty() ? package.version : package.source_version};
   } else {
