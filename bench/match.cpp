@@ -214,7 +214,6 @@ int main(int argc, char** argv) {
   row("  advisories changed / images re-matched",
       std::to_string(diff->changed) + "/" + std::to_string(rematched->images), "-");
   row("  findings resolved", std::to_string(rematched->resolved_findings), "-");
-  row("  registry requests", "0", "0");
   db->reset();
   pg->reset();
   fs::remove_all(dir);
