@@ -125,6 +125,18 @@ struct FeedsConfig {
   std::chrono::milliseconds refresh_interval{std::chrono::hours(6)};  // 1m..30d
 };
 
+// The rescan scheduler (one leader across replicas): every `tick` it queues a rescan of each live image
+// pulled within `pulled_within` (or, when pushed_within is on, pushed within it) whose last scan is older
+// than `rescan_every`, at most `max_per_minute` per minute.
+struct SchedulerConfig {
+  bool enabled = true;
+  std::chrono::milliseconds tick{std::chrono::hours(1)};           // 1s..7d
+  std::chrono::milliseconds pulled_within{std::chrono::days(30)};  // 1m..3650d
+  std::chrono::milliseconds rescan_every{std::chrono::days(7)};    // 1m..365d
+  std::chrono::milliseconds pushed_within{0};                      // 0 = off ("off"); else 1m..3650d
+  unsigned max_per_minute = 600;                                   // 1..100000
+};
+
 using LogFormat = log::Format;  // Text | Json
 std::string_view to_string(LogFormat format);
 
@@ -142,6 +154,7 @@ struct Config {
   std::vector<RegistryConfig> registries;
   ScannerConfig scanner;
   FeedsConfig feeds;
+  SchedulerConfig scheduler;
 
   // The registry with this name, or nullptr.
   const RegistryConfig* find_registry(std::string_view name) const;
@@ -176,8 +189,8 @@ std::optional<std::filesystem::path> resolve_config_file(const std::optional<std
                                               const Environment& env);
 
 // Checks ranges and cross-field rules (ports, limits, TLS pairs, tokens, auth outside dev mode,
-// registries and their webhook tokens, scanner ranges, feed sources and refresh interval). Does no I/O.
-// Errors are InvalidArgument and name the key: "server.threads: must be 1..256, got 300".
+// registries and their webhook tokens, scanner ranges, feed sources and refresh interval, scheduler). Does no
+// I/O. Errors are InvalidArgument and name the key: "server.threads: must be 1..256, got 300".
 [[nodiscard]] Result<void> validate(const Config& config);
 
 // The effective configuration as YAML with every secret replaced by "<redacted>" (tokens, webhook

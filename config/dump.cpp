@@ -165,6 +165,19 @@ void emit_feeds(YAML::Emitter& out, const FeedsConfig& feeds) {
   out << YAML::EndMap;
 }
 
+void emit_scheduler(YAML::Emitter& out, const SchedulerConfig& scheduler) {
+  out << YAML::Key << "scheduler" << YAML::Value << YAML::BeginMap;
+  bool_entry(out, "enabled", scheduler.enabled);
+  plain_entry(out, "tick", format_duration(scheduler.tick));
+  plain_entry(out, "pulled_within", format_duration(scheduler.pulled_within));
+  plain_entry(out, "rescan_every", format_duration(scheduler.rescan_every));
+  plain_entry(
+      out, "pushed_within",
+      scheduler.pushed_within.count() == 0 ? std::string("off") : format_duration(scheduler.pushed_within));
+  plain_entry(out, "max_per_minute", std::to_string(scheduler.max_per_minute));
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string dump_redacted(const Config& config) {
@@ -181,6 +194,7 @@ std::string dump_redacted(const Config& config) {
   emit_registries(out, config.registries);
   emit_scanner(out, config.scanner);
   emit_feeds(out, config.feeds);
+  emit_scheduler(out, config.scheduler);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

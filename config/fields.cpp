@@ -19,6 +19,8 @@ constexpr std::string_view kAddress = "an address host:port";
 constexpr std::string_view kLevel = "a log level";
 constexpr std::string_view kFormat = "text or json";
 constexpr std::string_view kRole = "a role";
+constexpr std::string_view kBoolean = "true or false";
+constexpr std::string_view kOptionalDuration = "a duration or off";
 
 std::string lower_case(std::string_view text) {
   std::string out(text);
@@ -68,6 +70,23 @@ Result<void> set_duration(std::chrono::milliseconds& target, std::string_view te
   if (auto in_range = check_duration(*value, range); !in_range) return in_range;
   target = *value;
   return {};
+}
+
+Result<void> set_bool(bool& target, std::string_view text) {
+  const auto value = parse_bool(text);
+  if (!value) return std::unexpected(value.error());
+  target = *value;
+  return {};
+}
+
+// "off" (any case) is 0 = disabled; anything else a duration in `range`.
+Result<void> set_optional_duration(std::chrono::milliseconds& target, std::string_view text,
+                                   DurationRange range) {
+  if (lower_case(text) == "off") {
+    target = std::chrono::milliseconds(0);
+    return {};
+  }
+  return set_duration(target, text, range);
 }
 
 Result<void> set_listen(ServerConfig& server, std::string_view text) {
@@ -181,6 +200,19 @@ constexpr std::array kScalarFields{
                 [](C c, T t) { return set_duration(c.scanner.retry_backoff_max, t, kRetryBackoffMaxRange); }},
     ScalarField{"feeds.refresh_interval", kDuration, false, "",
                 [](C c, T t) { return set_duration(c.feeds.refresh_interval, t, kRefreshIntervalRange); }},
+    ScalarField{"scheduler.enabled", kBoolean, false, "",
+                [](C c, T t) { return set_bool(c.scheduler.enabled, t); }},
+    ScalarField{"scheduler.tick", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scheduler.tick, t, kTickRange); }},
+    ScalarField{"scheduler.pulled_within", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scheduler.pulled_within, t, kPulledWithinRange); }},
+    ScalarField{"scheduler.rescan_every", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scheduler.rescan_every, t, kRescanEveryRange); }},
+    ScalarField{
+        "scheduler.pushed_within", kOptionalDuration, false, "",
+        [](C c, T t) { return set_optional_duration(c.scheduler.pushed_within, t, kPushedWithinRange); }},
+    ScalarField{"scheduler.max_per_minute", kCount, false, "",
+                [](C c, T t) { return set_count(c.scheduler.max_per_minute, t, kMaxPerMinuteRange); }},
 };
 
 constexpr std::array kApiTokenFields{

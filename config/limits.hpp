@@ -25,6 +25,7 @@ inline constexpr std::size_t kMinTokenLength = 16;
 inline constexpr Range kWorkersRange{0, 64};  // 0: this replica runs no workers (API and inbox only)
 inline constexpr Range kMaxAttemptsRange{1, 100};
 inline constexpr std::size_t kMaxFeedSources = 64;
+inline constexpr Range kMaxPerMinuteRange{1, 100'000};
 
 struct DurationRange {
   std::chrono::milliseconds min;
@@ -36,6 +37,10 @@ inline constexpr DurationRange kPollIntervalRange{std::chrono::milliseconds(10),
 inline constexpr DurationRange kRetryBackoffRange{std::chrono::milliseconds(0), std::chrono::hours(24)};
 inline constexpr DurationRange kRetryBackoffMaxRange{std::chrono::milliseconds(0), std::chrono::days(7)};
 inline constexpr DurationRange kRefreshIntervalRange{std::chrono::minutes(1), std::chrono::days(30)};
+inline constexpr DurationRange kTickRange{std::chrono::seconds(1), std::chrono::days(7)};
+inline constexpr DurationRange kPulledWithinRange{std::chrono::minutes(1), std::chrono::days(3650)};
+inline constexpr DurationRange kRescanEveryRange{std::chrono::minutes(1), std::chrono::days(365)};
+inline constexpr DurationRange kPushedWithinRange{std::chrono::minutes(1), std::chrono::days(3650)};
 
 // "must be 1..256, got 300".
 [[nodiscard]] inline Result<void> check_range(std::uint64_t value, Range range) {

@@ -133,6 +133,21 @@ Result<void> check_feeds(const FeedsConfig& feeds) {
   return at("feeds.refresh_interval", check_duration(feeds.refresh_interval, kRefreshIntervalRange));
 }
 
+Result<void> check_scheduler(const SchedulerConfig& scheduler) {
+  if (auto ok = at("scheduler.tick", check_duration(scheduler.tick, kTickRange)); !ok) return ok;
+  if (auto ok = at("scheduler.pulled_within", check_duration(scheduler.pulled_within, kPulledWithinRange));
+      !ok)
+    return ok;
+  if (auto ok = at("scheduler.rescan_every", check_duration(scheduler.rescan_every, kRescanEveryRange)); !ok)
+    return ok;
+  if (scheduler.pushed_within.count() != 0) {
+    if (auto ok = at("scheduler.pushed_within", check_duration(scheduler.pushed_within, kPushedWithinRange));
+        !ok)
+      return ok;
+  }
+  return at("scheduler.max_per_minute", check_range(scheduler.max_per_minute, kMaxPerMinuteRange));
+}
+
 Result<void> check_registry_webhook_token(const RegistryConfig& registry, std::size_t index,
                                           const std::string& path) {
   const std::string key = path + "[" + std::to_string(index) + "]";
@@ -220,7 +235,8 @@ Result<void> validate(const Config& config) {
     if (auto ok = check_registry(config, i); !ok) return ok;
   }
   if (auto ok = check_scanner(config.scanner); !ok) return ok;
-  return check_feeds(config.feeds);
+  if (auto ok = check_feeds(config.feeds); !ok) return ok;
+  return check_scheduler(config.scheduler);
 }
 
 }  // namespace regscand::config

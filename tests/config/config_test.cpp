@@ -277,10 +277,16 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCANNER_RETRY_BACKOFF",
                                "REGSCAND_SCANNER_RETRY_BACKOFF_MAX",
                                "REGSCAND_FEEDS_SOURCES",
-                               "REGSCAND_FEEDS_REFRESH_INTERVAL"}) {
+                               "REGSCAND_FEEDS_REFRESH_INTERVAL",
+                               "REGSCAND_SCHEDULER_ENABLED",
+                               "REGSCAND_SCHEDULER_TICK",
+                               "REGSCAND_SCHEDULER_PULLED_WITHIN",
+                               "REGSCAND_SCHEDULER_RESCAN_EVERY",
+                               "REGSCAND_SCHEDULER_PUSHED_WITHIN",
+                               "REGSCAND_SCHEDULER_MAX_PER_MINUTE"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
-  EXPECT_EQ(names.size(), 27u);
+  EXPECT_EQ(names.size(), 33u);
 }
 
 TEST(Environment, ProcessEnvironmentReadsEnviron) {
