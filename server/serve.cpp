@@ -20,6 +20,7 @@
 #include "server/http/server.hpp"
 #include "server/jobs/scan_handler.hpp"
 #include "server/jobs/worker_pool.hpp"
+#include "server/routes.hpp"
 #include "server/webhooks/inbox_writer.hpp"
 #include "server/webhooks/webhook_routes.hpp"
 #include "storage/advisory_store.hpp"
@@ -119,12 +120,9 @@ int serve_with(const config::Config& config, storage::Database& db) {
     return 1;
   }
 
-  http::Router router;
-  api::add_health_routes(router, [&db] { return check_ready(db); });
-  api::add_metrics_routes(router, metrics);
-  api::add_version_routes(router);
-  api::add_job_routes(router, queue);
-  webhooks::add_webhook_routes(router, config, inbox_writer, metrics);
+  storage::CatalogQuery catalog(db);
+  storage::FindingsQuery findings_query(db);
+  http::Router router = build_router({config, db, metrics, queue, inbox_writer, catalog, findings_query});
   warn_about_open_webhooks(config);
 
   std::unique_ptr<storage::JobNotifier> notifier;

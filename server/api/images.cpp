@@ -1,0 +1,174 @@
+#include "server/api/images.hpp"
+
+#include "server/api/query_params.hpp"
+#include "server/http/request_context.hpp"
+#include "server/http/response.hpp"
+
+namespace regscand::server::api {
+namespace {
+
+using http::Response;
+using http::Status;
+
+Result<storage::FindingSort> parse_sort(std::string_view text) {
+  if (text == "severity") return storage::FindingSort::Severity;
+  if (text == "cvss") return storage::FindingSort::Cvss;
+  if (text == "vulnerability") return storage::FindingSort::Vulnerability;
+  if (text == "package") return storage::FindingSort::Package;
+  return fail(ErrorCode::InvalidArgument, "sort: must be severity, cvss, vulnerability or package");
+}
+
+Result<std::string> registry_param(const http::RequestContext& ctx) {
+  auto registry = ctx.query_param("registry");
+  if (!registry) return std::string();
+  return parse_name("registry", *registry);
+}
+
+Result<storage::ImageFindingFilter> vulnerability_filter(const http::RequestContext& ctx) {
+  storage::ImageFindingFilter filter;
+  if (auto v = ctx.query_param("severity")) {
+    auto severities = parse_severities("severity", *v);
+    if (!severities) return std::unexpected(severities.error());
+    filter.severities = std::move(*severities);
+  }
+  if (auto v = ctx.query_param("fixable")) {
+    auto fixable = parse_bool("fixable", *v);
+    if (!fixable) return std::unexpected(fixable.error());
+    filter.fixable = *fixable;
+  }
+  if (auto v = ctx.query_param("package")) {
+    auto package = parse_name("package", *v);
+    if (!package) return std::unexpected(package.error());
+    filter.package = std::move(*package);
+  }
+  if (auto v = ctx.query_param("type")) {
+    auto type = parse_package_type("type", *v);
+    if (!type) return std::unexpected(type.error());
+    filter.type = *type;
+  }
+  if (auto v = ctx.query_param("sort")) {
+    auto sort = parse_sort(*v);
+    if (!sort) return std::unexpected(sort.error());
+    filter.sort = *sort;
+  }
+  return filter;
+}
+
+Result<storage::PackageFilter> package_filter(const http::RequestContext& ctx) {
+  storage::PackageFilter filter;
+  if (auto v = ctx.query_param("type")) {
+    auto type = parse_package_type("type", *v);
+    if (!type) return std::unexpected(type.error());
+    filter.type = *type;
+  }
+  if (auto v = ctx.query_param("package")) {
+    auto package = parse_name("package", *v);
+    if (!package) return std::unexpected(package.error());
+    filter.name = std::move(*package);
+  }
+  return filter;
+}
+
+Error no_image(const std::string& digest) {
+  return Error{ErrorCode::NotFound, "no image " + digest};
+}
+
+}  // namespace
+
+void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
+                      storage::FindingsQuery& findings) {
+  const http::RouteOptions reader{config::Role::Reader, {}};
+
+  router.add(http::Verb::get, "/v1/repositories", reader,
+             [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto ok = check_params(ctx.query(), {"registry", "limit", "cursor"}); !ok)
+                 co_return ctx.error(ok.error());
+               auto registry = registry_param(ctx);
+               if (!registry) co_return ctx.error(registry.error());
+               auto page = page_params(ctx);
+               if (!page) co_return ctx.error(page.error());
+               auto result = co_await run_blocking(ctx.blocking_pool(), [&] {
+                 return catalog.repositories(*registry, page->cursor, page->limit);
+               });
+               if (!result) co_return ctx.error(result.error());
+               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+             });
+
+  router.add(http::Verb::get, "/v1/repositories/{name...}/images", reader,
+             [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto ok = check_params(ctx.query(), {"registry", "limit", "cursor"}); !ok)
+                 co_return ctx.error(ok.error());
+               auto name = parse_name("name", ctx.param("name"));
+               if (!name) co_return ctx.error(name.error());
+               auto registry = registry_param(ctx);
+               if (!registry) co_return ctx.error(registry.error());
+               auto page = page_params(ctx);
+               if (!page) co_return ctx.error(page.error());
+               auto result = co_await run_blocking(ctx.blocking_pool(), [&] {
+                 return catalog.repository_images(*registry, *name, page->cursor, page->limit);
+               });
+               if (!result) co_return ctx.error(result.error());
+               if (result->items.empty() && page->cursor.empty())
+                 co_return ctx.error(Error{ErrorCode::NotFound, "no repository " + *name});
+               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+             });
+
+  router.add(http::Verb::get, "/v1/images/{digest}", reader,
+             [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto ok = check_params(ctx.query(), {}); !ok) co_return ctx.error(ok.error());
+               auto digest = parse_digest("digest", ctx.param("digest"));
+               if (!digest) co_return ctx.error(digest.error());
+               auto image =
+                   co_await run_blocking(ctx.blocking_pool(), [&] { return catalog.image(*digest); });
+               if (!image) co_return ctx.error(image.error());
+               if (!*image) co_return ctx.error(no_image(*digest));
+               co_return json_with_etag(ctx, **image);
+             });
+
+  router.add(http::Verb::get, "/v1/images/{digest}/vulnerabilities", reader,
+             [&catalog, &findings](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto ok = check_params(
+                       ctx.query(), {"severity", "fixable", "package", "type", "sort", "limit", "cursor"});
+                   !ok)
+                 co_return ctx.error(ok.error());
+               auto digest = parse_digest("digest", ctx.param("digest"));
+               if (!digest) co_return ctx.error(digest.error());
+               auto filter = vulnerability_filter(ctx);
+               if (!filter) co_return ctx.error(filter.error());
+               auto page = page_params(ctx);
+               if (!page) co_return ctx.error(page.error());
+               auto result = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Page> {
+                 auto ref = catalog.resolve_image(*digest);
+                 if (!ref) return std::unexpected(ref.error());
+                 if (!ref->known) return std::unexpected(no_image(*digest));
+                 // Known but not inventoried yet: inventory 0 holds nothing (the cursor is still checked).
+                 return findings.image_findings(ref->inventory_id.value_or(0), *filter, page->cursor,
+                                                page->limit);
+               });
+               if (!result) co_return ctx.error(result.error());
+               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+             });
+
+  router.add(http::Verb::get, "/v1/images/{digest}/packages", reader,
+             [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto ok = check_params(ctx.query(), {"type", "package", "limit", "cursor"}); !ok)
+                 co_return ctx.error(ok.error());
+               auto digest = parse_digest("digest", ctx.param("digest"));
+               if (!digest) co_return ctx.error(digest.error());
+               auto filter = package_filter(ctx);
+               if (!filter) co_return ctx.error(filter.error());
+               auto page = page_params(ctx);
+               if (!page) co_return ctx.error(page.error());
+               auto result = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Page> {
+                 auto ref = catalog.resolve_image(*digest);
+                 if (!ref) return std::unexpected(ref.error());
+                 if (!ref->known) return std::unexpected(no_image(*digest));
+                 return catalog.image_packages(ref->inventory_id.value_or(0), *filter, page->cursor,
+                                               page->limit);
+               });
+               if (!result) co_return ctx.error(result.error());
+               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+             });
+}
+
+}  // namespace regscand::server::api
