@@ -32,6 +32,22 @@ constexpr std::string_view kHolding = "inventory.holding";
 constexpr std::string_view kFindConfig = "inventory.find_config";
 constexpr std::string_view kStoreConfig = "inventory.store_config";
 
+// Columns present, did, version_id, version_codename, pretty_name, distroless from `at`.
+std::optional<scanner::Distribution> distribution_at(const pqxx::row& r, int at) {
+  if (!r[at].as<bool>()) return std::nullopt;
+  return scanner::Distribution{r[at + 1].as<std::string>(), r[at + 2].as<std::string>(),
+                               r[at + 3].as<std::string>(), r[at + 4].as<std::string>(),
+                               r[at + 5].as<bool>()};
+}
+
+// Columns ecosystem, name, version, arch, source_name, source_version, path, module, layer from `at`.
+scanner::pipeline::InventoryPackage package_at(const pqxx::row& r, int at) {
+  return {Package{r[at].as<std::string>(), r[at + 1].as<std::string>(), r[at + 2].as<std::string>(),
+                  r[at + 3].as<std::string>(), r[at + 4].as<std::string>(), r[at + 5].as<std::string>(),
+                  r[at + 6].as<std::string>(), r[at + 7].as<std::string>()},
+          r[at + 8].as<std::size_t>()};
+}
+
 std::string hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -180,11 +196,16 @@ InventoryStore::InventoryStore(Database& db) : db_(db) {
           {kStoreConfig,
            "INSERT INTO image_configs (digest, body) VALUES ($1, decode($2, 'hex')) ON CONFLICT DO NOTHING"},
           {kHolding,
-           "SELECT DISTINCT i.registry, i.repository, i.digest FROM image_inventories i"
-           " JOIN image_packages ip ON ip.inventory_id = i.id JOIN packages k ON k.id = ip.package_id"
+           "SELECT i.id, i.registry, i.repository, i.digest, d.id IS NOT NULL, coalesce(d.did, ''),"
+           " coalesce(d.version_id, ''), coalesce(d.version_codename, ''), coalesce(d.pretty_name, ''),"
+           " coalesce(d.distroless, false), k.id, k.ecosystem, k.name, k.version, k.arch, k.source_name,"
+           " k.source_version, ip.path, k.module, ip.layer"
+           " FROM packages k JOIN image_packages ip ON ip.package_id = k.id"
+           " JOIN image_inventories i ON i.id = ip.inventory_id"
+           " LEFT JOIN distributions d ON d.id = i.distribution_id"
            " WHERE k.name IN (SELECT jsonb_array_elements_text($1::jsonb))"
            " OR k.source_name IN (SELECT jsonb_array_elements_text($1::jsonb))"
-           " ORDER BY 1, 2, 3"},
+           " ORDER BY i.id, k.ecosystem, k.name, k.version, ip.path, k.arch"},
           {kGetLayers, "SELECT digest FROM image_layers WHERE inventory_id = $1::bigint ORDER BY position"},
           {kGetPackages,
            "SELECT k.ecosystem, k.name, k.version, k.arch, k.source_name, k.source_version, ip.path, "
@@ -263,19 +284,12 @@ Result<std::optional<StoredInventory>> InventoryStore::get_inventory(const Manif
     out.analyzers = r[1].as<std::string>();
     out.platform = r[2].as<std::string>();
     out.index_digest = r[3].as<std::string>();
-    if (r[4].as<bool>()) {
-      out.distribution =
-          scanner::Distribution{r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>(),
-                                r[8].as<std::string>(), r[9].as<bool>()};
-    }
+    out.distribution = distribution_at(r, 4);
     for (const auto& layer : tx.exec_prepared(std::string(kGetLayers), id)) {
       out.layers.push_back(layer[0].as<std::string>());
     }
     for (const auto& p : tx.exec_prepared(std::string(kGetPackages), id)) {
-      out.packages.push_back({Package{p[0].as<std::string>(), p[1].as<std::string>(), p[2].as<std::string>(),
-                                      p[3].as<std::string>(), p[4].as<std::string>(), p[5].as<std::string>(),
-                                      p[6].as<std::string>(), p[7].as<std::string>()},
-                              p[8].as<std::size_t>()});
+      out.packages.push_back(package_at(p, 0));
     }
     tx.commit();
     return out;
@@ -301,13 +315,23 @@ Result<void> InventoryStore::store_config(const scanner::Digest& digest, std::st
   });
 }
 
-Result<std::vector<ManifestKey>> InventoryStore::inventories_holding(const std::set<std::string>& names) {
+Result<std::vector<Holding>> InventoryStore::holdings(const std::set<std::string>& names) {
   const std::string list = json(names).dump(-1, ' ', false, json::error_handler_t::replace);
   return db_.run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    std::vector<ManifestKey> out;
+    std::vector<Holding> out;
     for (const auto& r : tx.exec_prepared(std::string(kHolding), list)) {
-      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
+      const auto id = r[0].as<std::int64_t>();
+      if (out.empty() || out.back().inventory_id != id) {
+        Holding h;
+        h.inventory_id = id;
+        h.key = {r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>()};
+        h.inventory.distribution = distribution_at(r, 4);
+        out.push_back(std::move(h));
+      }
+      auto& h = out.back();
+      h.package_ids.push_back(r[10].as<std::int64_t>());
+      h.inventory.packages.push_back(package_at(r, 11));
     }
     tx.commit();
     return out;

@@ -4,6 +4,7 @@
 // Blocking (libpqxx): never call on an I/O thread.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,6 +22,15 @@ struct StoredInventory {
   std::optional<scanner::Distribution> distribution;
   std::vector<std::string> layers;                            // digests, base first
   std::vector<scanner::pipeline::InventoryPackage> packages;  // by ecosystem, name, version, path
+};
+
+// The packages of one stored inventory that a feed change concerns, with their row ids: what a scoped
+// re-match reads instead of the whole inventory.
+struct Holding {
+  std::int64_t inventory_id = 0;
+  ManifestKey key;
+  scanner::pipeline::ImageInventory inventory;  // the distribution and only the concerned packages
+  std::vector<std::int64_t> package_ids;        // packages.id of each of inventory.packages
 };
 
 class InventoryStore final : public scanner::pipeline::LayerCache, public scanner::pipeline::ConfigCache {
@@ -43,8 +53,9 @@ class InventoryStore final : public scanner::pipeline::LayerCache, public scanne
                                            const scanner::pipeline::ImageInventory& inventory,
                                            const std::vector<std::string>& layers);
   [[nodiscard]] Result<std::optional<StoredInventory>> get_inventory(const ManifestKey& key);
-  // Inventories holding a package whose name or source name is in `names`: what a feed change may affect.
-  [[nodiscard]] Result<std::vector<ManifestKey>> inventories_holding(const std::set<std::string>& names);
+  // Inventories holding a package whose name or source name is in `names`, each with just those packages
+  // (all their paths): what a feed change may affect. By inventory id, then package.
+  [[nodiscard]] Result<std::vector<Holding>> holdings(const std::set<std::string>& names);
 
  private:
   Database& db_;

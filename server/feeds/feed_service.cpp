@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -140,17 +141,22 @@ ImportReport FeedService::import(const std::vector<std::string>& sources, bool f
 }
 
 Result<RematchReport> FeedService::rematch(const std::set<std::string>& names) {
-  auto keys = inventories_.inventories_holding(names);
-  if (!keys) return std::unexpected(std::move(keys).error());
+  // Only the packages a changed advisory names are matched again, a batch of images per statement; the
+  // findings of every other package stay as they are.
+  constexpr std::size_t kBatch = 500;
+  auto holdings = inventories_.holdings(names);
+  if (!holdings) return std::unexpected(std::move(holdings).error());
+  const auto index = this->index();
   RematchReport report;
-  for (const auto& key : *keys) {
-    auto stored = inventories_.get_inventory(key);
-    if (!stored) return std::unexpected(std::move(stored).error());
-    if (!*stored) continue;
-    scanner::pipeline::ImageInventory inventory{(*stored)->distribution, std::move((*stored)->packages)};
-    auto change = match(key, inventory);
+  for (std::size_t first = 0; first < holdings->size(); first += kBatch) {
+    std::vector<storage::ScopedMatch> batch;
+    for (std::size_t i = first; i < std::min(first + kBatch, holdings->size()); ++i) {
+      const auto& holding = (*holdings)[i];
+      batch.push_back({&holding, scanner::matching::match_inventory(*index, holding.inventory, matchers_)});
+    }
+    auto change = findings_.replace_scoped(batch);
     if (!change) return std::unexpected(std::move(change).error());
-    ++report.images;
+    report.images += batch.size();
     report.new_findings += change->added;
     report.resolved_findings += change->resolved;
   }

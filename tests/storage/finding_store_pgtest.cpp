@@ -89,18 +89,65 @@ TEST_F(FindingStoreTest, ReplaceInsertsRefreshesResolvesAndReopens) {
   EXPECT_EQ(change->current, 2u);
 }
 
-TEST_F(FindingStoreTest, InventoriesHoldingANameOrSourceName) {
+TEST_F(FindingStoreTest, HoldingsCarryJustTheNamedPackages) {
   storage::InventoryStore inventories(*db_);
-  auto holding = inventories.inventories_holding({"openssl"});
+  auto holding = inventories.holdings({"openssl"});
   ASSERT_TRUE(holding) << holding.error().message;
   ASSERT_EQ(holding->size(), 1u);
-  EXPECT_EQ((*holding)[0].repository, "team/app");
-  holding = inventories.inventories_holding({"libc6", "zlib"});
+  EXPECT_EQ((*holding)[0].key.repository, key_.repository);
+  EXPECT_EQ((*holding)[0].key.digest, key_.digest);
+  EXPECT_EQ((*holding)[0].inventory.distribution, inventory_.distribution);
+  ASSERT_EQ((*holding)[0].inventory.packages.size(), 1u) << "by source name, and only that package";
+  EXPECT_EQ((*holding)[0].inventory.packages[0].package, inventory_.packages[0].package);
+  ASSERT_EQ((*holding)[0].package_ids.size(), 1u);
+  EXPECT_EQ(count("SELECT count(*) FROM packages WHERE name = 'libssl3' AND id = " +
+                  std::to_string((*holding)[0].package_ids[0])),
+            1);
+  holding = inventories.holdings({"libc6", "zlib"});
   ASSERT_TRUE(holding);
-  EXPECT_EQ(holding->size(), 1u);
-  holding = inventories.inventories_holding({"zlib", "' OR 1=1 --"});
+  ASSERT_EQ(holding->size(), 1u);
+  EXPECT_EQ((*holding)[0].inventory.packages.size(), 1u);
+  holding = inventories.holdings({"zlib", "' OR 1=1 --"});
   ASSERT_TRUE(holding);
   EXPECT_TRUE(holding->empty());
+}
+
+TEST_F(FindingStoreTest, ScopedReplaceLeavesOtherPackagesAlone) {
+  storage::FindingStore store(*db_);
+  storage::InventoryStore inventories(*db_);
+  ASSERT_TRUE(store.replace(
+      key_, inventory_, {finding(0, "CVE-2024-1", Severity::High), finding(1, "CVE-2024-2", Severity::Low)}));
+  auto holding = inventories.holdings({"openssl"});
+  ASSERT_TRUE(holding && holding->size() == 1u);
+  // openssl's advisory changed: CVE-2024-1 is gone, CVE-2024-9 is new; glibc's CVE-2024-2 is not in scope.
+  std::vector<storage::ScopedMatch> matches{{&(*holding)[0], {finding(0, "CVE-2024-9", Severity::Medium)}}};
+  auto change = store.replace_scoped(matches);
+  ASSERT_TRUE(change) << change.error().message;
+  EXPECT_EQ(change->added, 1u);
+  EXPECT_EQ(change->resolved, 1u);
+  EXPECT_EQ(change->current, 1u);
+  EXPECT_EQ(count("SELECT count(*) FROM findings WHERE resolved_at IS NULL"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM findings WHERE vulnerability = 'CVE-2024-2' AND resolved_at IS NULL"),
+            1);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM findings WHERE vulnerability = 'CVE-2024-1' AND resolved_at IS NOT NULL"),
+      1);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM finding_events WHERE kind = 'resolved' AND vulnerability = 'CVE-2024-1'"
+            " AND repository = 'team/app' AND digest = '" +
+            key_.digest + "'"),
+      1);
+  EXPECT_EQ(count("SELECT count(*) FROM finding_events WHERE kind = 'new' AND vulnerability = 'CVE-2024-9'"),
+            1);
+
+  change = store.replace_scoped(matches);
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->added + change->resolved, 0u) << "the same match again changes nothing";
+  matches[0].findings.push_back(finding(5, "CVE-2024-7", Severity::Low));
+  change = store.replace_scoped(matches);
+  ASSERT_TRUE(change);
+  EXPECT_EQ(change->current, 1u) << "a finding for a package outside the holding is dropped";
+  EXPECT_TRUE(store.replace_scoped({}));
 }
 
 }  // namespace
