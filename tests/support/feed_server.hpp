@@ -1,5 +1,6 @@
 // FeedServer runs tests/support/feed_server.py (python3's http.server with ETag/304, redirects, Basic auth,
-// truncated bodies and chosen statuses) on 127.0.0.1:<free port>, serving a directory, and stops it
+// truncated bodies and chosen statuses; https with a given PEM cert and key) on 127.0.0.1:<free port>,
+// serving a directory, and stops it
 // (SIGTERM, then SIGKILL) on destruction. Header-only: it needs REGSCAND_TESTS_DIR, which every test has.
 // Failures to start throw std::runtime_error (tests only).
 #pragma once
@@ -25,11 +26,14 @@ namespace regscand::testing {
 
 class FeedServer {
  public:
-  explicit FeedServer(const std::filesystem::path& root) {
+  explicit FeedServer(const std::filesystem::path& root, const std::filesystem::path& cert = {},
+                      const std::filesystem::path& key = {})
+      : scheme_(cert.empty() ? "http" : "https") {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("feed server: pipe failed");
     std::vector<std::string> args{"python3", std::string(REGSCAND_TESTS_DIR) + "/support/feed_server.py",
                                   "--root", root.string()};
+    if (!cert.empty()) args.insert(args.end(), {"--cert", cert.string(), "--key", key.string()});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -64,12 +68,12 @@ class FeedServer {
   FeedServer& operator=(const FeedServer&) = delete;
 
   std::uint16_t port() const { return port_; }
-  // "http://127.0.0.1:<port>" + path.
+  // "http(s)://127.0.0.1:<port>" + path.
   std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return scheme_ + "://127.0.0.1:" + std::to_string(port_) + path;
   }
   // "PATH STATUS AUTH" per request so far ("auth" when an Authorization header came, else "-").
-  std::string log() const { return http_get(port_, "/_log").body; }
+  std::string log() const { return http_get(port_, "/_log", {}, scheme_ == "https").body; }
 
  private:
   void stop() {
@@ -87,6 +91,7 @@ class FeedServer {
     pid_ = 0;
   }
 
+  std::string scheme_;
   pid_t pid_ = 0;
   std::uint16_t port_ = 0;
 };

@@ -8,6 +8,8 @@ Serves the files under --root on 127.0.0.1 at a free port and prints the port on
   /auth/PATH            the file, only with Basic auth as user "reader", password "s3cret:/@" (else 401)
   /truncate/PATH        announces the file's length, sends half of it and closes the connection
   /status/CODE          an empty answer with that status
+  /to/URL               302 to URL (absolute, as written after "/to/")
+With --cert and --key (PEM) it serves https instead.
   /_log                 one line per earlier request: "PATH STATUS AUTH" (AUTH: "auth" or "-")
 """
 import argparse
@@ -16,6 +18,7 @@ import email.utils
 import hashlib
 import http.server
 import os
+import ssl
 import sys
 import threading
 
@@ -98,6 +101,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return None
+        if kind == "to":
+            return self.answer(302, b"moved\n", [("Location", self.path[len("/to/"):])])
         if kind == "status":
             return self.answer(int(rest))
         if kind == "_log":
@@ -120,8 +125,14 @@ class Server(http.server.ThreadingHTTPServer):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", required=True)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     server = Server(("127.0.0.1", 0), Handler)
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     server.root = os.path.realpath(args.root)
     print(server.server_address[1], flush=True)
     try:

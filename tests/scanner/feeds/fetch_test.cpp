@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <vector>
 
 #include "scanner/feeds/load.hpp"
@@ -171,6 +172,41 @@ TEST_F(FetchTest, CredentialsGoAsBasicAuthAndNeverIntoMessages) {
   const auto anonymous = fetch_feed(url("/auth/", kTracker), {}, options_);
   ASSERT_FALSE(anonymous);
   EXPECT_EQ(anonymous.error().code, ErrorCode::Unauthenticated);
+}
+
+// A self-signed certificate for 127.0.0.1 (openssl CLI) in `dir`: cert.pem, key.pem.
+void make_certificate(const fs::path& dir) {
+  const auto command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+      " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " 2>/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+TEST_F(FetchTest, HttpsIsVerifiedAndNeverRedirectedToHttp) {
+  testing::TempDir certs;
+  ASSERT_NO_FATAL_FAILURE(make_certificate(certs.path()));
+  testing::FeedServer tls(kFeeds, certs.path() / "cert.pem", certs.path() / "key.pem");
+
+  const auto untrusted = fetch_feed(tls.url("/files/" + std::string(kTracker)), {}, options_);
+  ASSERT_FALSE(untrusted);
+  EXPECT_EQ(untrusted.error().code, ErrorCode::Unavailable);
+  EXPECT_TRUE(untrusted.error().message.starts_with("GET " + tls.url("/files/")))
+      << untrusted.error().message;
+
+  options_.ca_file = (certs.path() / "cert.pem").string();
+  auto got = fetch_feed(tls.url("/files/" + std::string(kTracker)), {}, options_);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(testing::read_file(got->file->path()), testing::read_file(kFeeds / kTracker));
+
+  const auto plain = url("/files/", kTracker);
+  const auto downgrade = fetch_feed(tls.url("/to/" + plain), {}, options_);
+  ASSERT_FALSE(downgrade);
+  EXPECT_EQ(downgrade.error().code, ErrorCode::FailedPrecondition);
+  EXPECT_NE(downgrade.error().message.find("refusing the redirect from https to " + plain), std::string::npos)
+      << downgrade.error().message;
+  EXPECT_EQ(server_.log().find("/files/" + std::string(kTracker)), std::string::npos)
+      << "the http URL was fetched";
 }
 
 TEST(RedactSource, HidesUserInfoAndQuery) {
