@@ -24,6 +24,7 @@ struct ScanRecord {
   std::int64_t id = 0;
   std::int64_t job_id = 0;  // 0 = none
   std::string registry, repository, digest, analyzers, state, started_at, finished_at, error;
+  std::string kind;  // what asked for it: "scan" (a push), "import" or "rescan"
   ScanFigures figures;
 };
 
@@ -32,9 +33,11 @@ class ScanStore {
   // Registers its statements on `db`, which must outlive the store.
   explicit ScanStore(Database& db);
 
-  // A running scan of `key` for job `job_id` (0: no job); its id.
+  // A running scan of `key` for job `job_id` (0: no job); its id. `kind`: "scan", "import" or "rescan".
   [[nodiscard]] Result<std::int64_t> start(const ManifestKey& key, std::int64_t job_id,
-                                           std::string_view analyzers);
+                                           std::string_view analyzers, std::string_view kind = "scan");
+  // Scans recorded for job `job_id`, newest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<ScanRecord>> list_for_job(std::int64_t job_id, int limit);
   // Closes a running scan: succeeded when `error` is empty, else failed with it.
   [[nodiscard]] Result<void> finish(std::int64_t id, const ScanFigures& figures, std::string_view error);
   // Scans of `key`, newest first, at most `limit`.

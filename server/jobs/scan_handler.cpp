@@ -9,9 +9,16 @@
 #include "scanner/pipeline/layer_cache.hpp"
 #include "scanner/pipeline/resolve.hpp"
 #include "scanner/registry/client.hpp"
+#include "storage/rescan_store.hpp"
 
 namespace regscand::server::jobs {
 namespace {
+
+// The scans.kind of an attempt made for a job of `job_kind`.
+std::string_view scan_kind(std::string_view job_kind) {
+  if (job_kind == storage::kRescanJobKind || job_kind == storage::kImportJobKind) return job_kind;
+  return "scan";
+}
 
 class ScanHandler {
  public:
@@ -29,7 +36,7 @@ class ScanHandler {
   // it is logged: the job's own result is what the queue keeps).
   Result<std::string> operator()(const storage::Job& job) const {
     const storage::ManifestKey key{job.registry, job.repository, job.digest};
-    auto scan_id = scans_.start(key, job.id, current_analyzers());
+    auto scan_id = scans_.start(key, job.id, current_analyzers(), scan_kind(job.kind));
     if (!scan_id) return std::unexpected(std::move(scan_id).error());
     storage::ScanFigures figures;
     auto result = attempt(job, figures);
