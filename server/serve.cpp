@@ -18,7 +18,9 @@
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
 #include "server/http/server.hpp"
+#include "server/jobs/rescan_handler.hpp"
 #include "server/jobs/scan_handler.hpp"
+#include "server/jobs/scheduler.hpp"
 #include "server/jobs/worker_pool.hpp"
 #include "server/routes.hpp"
 #include "server/webhooks/inbox_writer.hpp"
@@ -31,6 +33,7 @@
 #include "storage/job_queue.hpp"
 #include "storage/manifest_store.hpp"
 #include "storage/migrate.hpp"
+#include "storage/rescan_store.hpp"
 #include "storage/scan_store.hpp"
 
 namespace regscand::server {
@@ -132,9 +135,13 @@ int serve_with(const config::Config& config, storage::Database& db) {
     spdlog::warn("jobs: no LISTEN connection ({}); workers poll every {} ms", created.error().message,
                  config.scanner.poll_interval.count());
   }
+  storage::RescanStore rescans(db);
   jobs::JobHandlers handlers;
-  handlers.add(std::string(storage::kScanJobKind),
-               jobs::make_scan_handler(config, manifests, scans, inventory, {.feeds = &feed_service}));
+  auto scan = jobs::make_scan_handler(config, manifests, scans, inventory, {.feeds = &feed_service});
+  handlers.add(std::string(storage::kScanJobKind), scan);
+  handlers.add(std::string(storage::kImportJobKind), scan);
+  handlers.add(std::string(storage::kRescanJobKind),
+               jobs::make_rescan_handler({manifests, scans, inventory, rescans}, &feed_service, scan));
   jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), worker_options(config.scanner),
                            metrics);
 
@@ -146,9 +153,12 @@ int serve_with(const config::Config& config, storage::Database& db) {
   }
   feeds::FeedRefresher refresher(db, advisories, feed_service,
                                  {config.feeds.sources, config.feeds.refresh_interval});
+  jobs::Scheduler scheduler(rescans,
+                            jobs::SchedulerOptions::from(config.scheduler, config.scanner, db.conninfo()));
   (*server)->start();
   if (config.scanner.workers > 0) workers.start();
   refresher.start();
+  if (config.scheduler.enabled) scheduler.start();
   spdlog::info("regscand {} serving on {}://{}:{}", api::version(),
                config.server.tls.enabled() ? "https" : "http", config.server.host, (*server)->port());
 
@@ -160,6 +170,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
   (*server)->wait();
   server->reset();
   inbox_writer.stop();
+  scheduler.stop();
   workers.stop();
   refresher.stop();
   return 0;
