@@ -1,0 +1,134 @@
+// POST /v1/scans and GET /v1/scans/{id} over a real queue and the real HTTP server: a digest import records
+// the manifest and queues one "import" job (a second import returns the same job), every field validated
+// (400 naming it), an unknown registry 404, a tag on an unreachable registry 503, auth 401/403.
+#include "server/api/scans.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/server/test_server.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/pg_test.hpp"
+
+namespace regscand::testing {
+namespace {
+
+const std::string kDigest = "sha256:" + std::string(64, 'a');
+
+class ScansApi : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    if (HasFatalFailure()) return;
+    config::RegistryConfig registry;
+    registry.name = "local";
+    registry.url = "http://127.0.0.1:1";  // unreachable
+    config_.registries.push_back(registry);
+    queue_ = std::make_unique<storage::JobQueue>(*db_);
+    rescans_ = std::make_unique<storage::RescanStore>(*db_);
+    scans_ = std::make_unique<storage::ScanStore>(*db_);
+    server::api::add_scan_routes(server_.router, {config_, *queue_, *rescans_, *scans_});
+    server_.start(test_server_config(), test_auth_config());
+  }
+
+  HttpResponse post(const std::string& body, const std::string& token = "writer-token") {
+    Headers headers{{"Content-Type", "application/json"}};
+    if (!token.empty()) headers.push_back({"Authorization", "Bearer " + token});
+    return http_request(server_.port(), make_request("POST", "/v1/scans", headers, body));
+  }
+  std::string bad_request(const std::string& body) {
+    const auto res = post(body);
+    EXPECT_EQ(res.status, 400) << body << ": " << res.body;
+    const auto json = nlohmann::json::parse(res.body, nullptr, false);
+    if (json.is_discarded()) return "";
+    EXPECT_EQ(json["error"]["code"], "invalid_argument");
+    return json["error"]["message"].get<std::string>();
+  }
+
+  config::Config config_;
+  std::unique_ptr<storage::JobQueue> queue_;
+  std::unique_ptr<storage::RescanStore> rescans_;
+  std::unique_ptr<storage::ScanStore> scans_;
+  TestServer server_;
+};
+
+TEST_F(ScansApi, ImportsADigestOnce) {
+  const std::string body = R"({"registry":"local","repository":"team/app","digest":")" + kDigest + "\"}";
+  const auto first = post(body);
+  ASSERT_EQ(first.status, 202) << first.body;
+  const auto json = nlohmann::json::parse(first.body);
+  const auto id = json["id"].get<std::int64_t>();
+  EXPECT_TRUE(json["created"].get<bool>());
+  EXPECT_EQ(first.header("Location"), "/v1/scans/" + std::to_string(id));
+  EXPECT_EQ(count("SELECT count(*) FROM manifests WHERE registry = 'local' AND repository = 'team/app' AND "
+                  "deleted_at IS NULL"),
+            1);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'import' AND priority = 100"), 1);
+
+  const auto again = post(body);
+  ASSERT_EQ(again.status, 202) << again.body;
+  EXPECT_EQ(nlohmann::json::parse(again.body)["id"], id);
+  EXPECT_FALSE(nlohmann::json::parse(again.body)["created"].get<bool>());
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 1) << "never queued twice";
+
+  const auto shown =
+      http_get(server_.port(), "/v1/scans/" + std::to_string(id), {{"Authorization", "Bearer reader-token"}});
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  const auto scan = nlohmann::json::parse(shown.body);
+  EXPECT_EQ(scan["state"], "queued");
+  EXPECT_EQ(scan["kind"], "import");
+  EXPECT_EQ(scan["digest"], kDigest);
+  EXPECT_TRUE(scan["scans"].empty());
+}
+
+TEST_F(ScansApi, ValidatesEveryField) {
+  EXPECT_NE(bad_request("[]").find("body"), std::string::npos);
+  EXPECT_NE(bad_request("not json").size(), 0u);
+  EXPECT_NE(bad_request(R"({"repository":"a","digest":")" + kDigest + "\"}").find("registry: required"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","digest":")" + kDigest + "\"}").find("repository: required"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","repository":"Bad Name","tag":"x"})").find("repository"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","repository":"a"})").find("exactly one"), std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","repository":"a","tag":"x","digest":")" + kDigest + "\"}")
+                .find("exactly one"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","repository":"a","tag":"-bad"})").find("tag"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","repository":"a","digest":"sha256:zz"})").find("digest"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","repository":"a","tag":7})").find("tag: must be a string"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"local","repository":"a","tag":"x","extra":1})").find("unknown field"),
+            std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":"","repository":"a","tag":"x"})").find("registry: must not be empty"),
+            std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
+}
+
+TEST_F(ScansApi, UnknownRegistryUnreachableRegistryAndUnknownScan) {
+  const auto unknown = post(R"({"registry":"nope","repository":"a","tag":"x"})");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(nlohmann::json::parse(unknown.body)["error"]["code"], "not_found");
+  const auto down = post(R"({"registry":"local","repository":"a","tag":"latest"})");
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_EQ(http_get(server_.port(), "/v1/scans/999", {{"Authorization", "Bearer reader-token"}}).status,
+            404);
+  EXPECT_EQ(http_get(server_.port(), "/v1/scans/x", {{"Authorization", "Bearer reader-token"}}).status, 400);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
+}
+
+TEST_F(ScansApi, NeedsAWriterToPostAndAReaderToRead) {
+  const std::string body = R"({"registry":"local","repository":"a","digest":")" + kDigest + "\"}";
+  EXPECT_EQ(post(body, "").status, 401);
+  EXPECT_EQ(post(body, "wrong-token-wrong-token").status, 401);
+  EXPECT_EQ(post(body, "reader-token").status, 403);
+  EXPECT_EQ(http_get(server_.port(), "/v1/scans/1").status, 401);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
+  EXPECT_EQ(post(body, "admin-token").status, 202);
+}
+
+}  // namespace
+}  // namespace regscand::testing
