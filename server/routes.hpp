@@ -11,6 +11,8 @@
 #include "storage/database.hpp"
 #include "storage/findings_query.hpp"
 #include "storage/job_queue.hpp"
+#include "storage/rescan_store.hpp"
+#include "storage/scan_store.hpp"
 
 namespace regscand::server {
 
@@ -23,6 +25,8 @@ struct RouteDeps {
   webhooks::InboxWriter& inbox_writer;
   storage::CatalogQuery& catalog;
   storage::FindingsQuery& findings;
+  storage::RescanStore& rescans;
+  storage::ScanStore& scans;
 };
 
 http::Router build_router(const RouteDeps& deps);

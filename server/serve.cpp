@@ -125,7 +125,9 @@ int serve_with(const config::Config& config, storage::Database& db) {
 
   storage::CatalogQuery catalog(db);
   storage::FindingsQuery findings_query(db);
-  http::Router router = build_router({config, db, metrics, queue, inbox_writer, catalog, findings_query});
+  storage::RescanStore rescans(db);
+  http::Router router =
+      build_router({config, db, metrics, queue, inbox_writer, catalog, findings_query, rescans, scans});
   warn_about_open_webhooks(config);
 
   std::unique_ptr<storage::JobNotifier> notifier;
@@ -135,7 +137,6 @@ int serve_with(const config::Config& config, storage::Database& db) {
     spdlog::warn("jobs: no LISTEN connection ({}); workers poll every {} ms", created.error().message,
                  config.scanner.poll_interval.count());
   }
-  storage::RescanStore rescans(db);
   jobs::JobHandlers handlers;
   auto scan = jobs::make_scan_handler(config, manifests, scans, inventory, {.feeds = &feed_service});
   handlers.add(std::string(storage::kScanJobKind), scan);
