@@ -70,13 +70,17 @@ bool JobNotifier::wait(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   if (listener_ != nullptr) {
     try {
-      const auto us = std::max<std::int64_t>(0, std::chrono::microseconds(timeout).count());
-      if (listener_->conn.await_notification(static_cast<long>(us / 1'000'000),
-                                             static_cast<long>(us % 1'000'000)) > 0) {
-        return true;
-      }
-      if (listener_->conn.is_open()) {
-        return false;
+      // await_notification() also returns 0 when the socket wakes for anything else: wait out the rest.
+      while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+            deadline - std::chrono::steady_clock::now());
+        const auto us = std::max<std::int64_t>(0, left.count());
+        if (listener_->conn.await_notification(static_cast<long>(us / 1'000'000),
+                                               static_cast<long>(us % 1'000'000)) > 0) {
+          return true;
+        }
+        if (!listener_->conn.is_open()) break;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
       }
       spdlog::warn("job notifier: connection lost; reconnecting");
     } catch (const pqxx::pqxx_exception& e) {
