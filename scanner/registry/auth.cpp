@@ -42,6 +42,10 @@ std::string pull_scope(std::string_view repository) {
   return "repository:" + std::string(repository) + ":pull";
 }
 
+std::string catalog_scope() {
+  return "registry:catalog:*";
+}
+
 std::string token_request_target(const Url& realm, const BearerChallenge& challenge, std::string_view scope) {
   std::string target = realm.target;
   char sep = target.find('?') == std::string::npos ? '?' : '&';

@@ -23,6 +23,9 @@ std::string basic_authorization(std::string_view username, std::string_view pass
 // The scope a pull of `repository` needs: "repository:<name>:pull".
 std::string pull_scope(std::string_view repository);
 
+// The scope listing the catalog needs: "registry:catalog:*".
+std::string catalog_scope();
+
 // realm?service=...&scope=... (appended with '&' when the realm already has a query). `scope` is used when
 // the challenge names none.
 std::string token_request_target(const Url& realm, const BearerChallenge& challenge, std::string_view scope);

@@ -51,6 +51,68 @@ class VerifyingSink final : public ByteSink {
   Digester digester_;
 };
 
+// One page of a listing at `path` (the registry's base path + "/v2/..."): the first (`next` empty) with
+// ?n=<page_size>, or the `next` target a previous page named. `what` names the listing in messages.
+Result<NamePage> get_list_page(Session& session, const std::string& path, const std::string& scope,
+                               std::string_view what, std::size_t page_size, std::string_view next,
+                               Result<std::vector<std::string>> (*parse)(std::string_view)) {
+  const auto& options = session.options();
+  if (page_size == 0) return fail(ErrorCode::InvalidArgument, session.where() + "page size must be positive");
+  std::string target;
+  if (next.empty()) {
+    target = path + "?n=" + std::to_string(page_size);
+  } else {
+    target = std::string(next);
+    if (std::string_view(target).substr(0, target.find('?')) != path) {
+      return fail(ErrorCode::InvalidArgument,
+                  session.where() + std::string(what) + ": next page is not " + path);
+    }
+  }
+  const auto deadline = Clock::now() + options.request_timeout;
+  auto response = session.get(target, scope, {{"Accept", "application/json"}}, options.request_timeout);
+  if (!response) return std::unexpected(std::move(response).error());
+  const auto& head = response->head;
+  if (head.status != 200) {
+    response->connection->discard_body(options.max_error_body_bytes, deadline);
+    return std::unexpected(status_error(session, what, head.status));
+  }
+  std::string next_target;
+  for (const auto value : head.headers_named("Link")) {
+    auto link = parse_link_next(value);
+    if (!link) continue;
+    Url here = session.base();
+    here.target = target;
+    auto url = resolve_location(here, *link);
+    if (!url) {
+      response->connection->discard_body(options.max_error_body_bytes, deadline);
+      return fail(ErrorCode::InvalidArgument,
+                  session.where() + std::string(what) + ": unusable Link header: " + url.error().message);
+    }
+    if (!(url->origin == session.base().origin)) {
+      response->connection->discard_body(options.max_error_body_bytes, deadline);
+      return fail(ErrorCode::InvalidArgument, session.where() + std::string(what) +
+                                                  ": Link points to another host (" +
+                                                  url->origin.to_string() + ")");
+    }
+    if (url->path() != path) {
+      response->connection->discard_body(options.max_error_body_bytes, deadline);
+      return fail(ErrorCode::InvalidArgument, session.where() + std::string(what) + ": Link leaves " + path);
+    }
+    next_target = std::move(url->target);
+    break;
+  }
+  StringSink sink(options.max_list_bytes);
+  auto read = response->connection->read_body(sink, options.max_list_bytes, deadline);
+  if (!read) {
+    auto error = std::move(read).error();
+    error.message.insert(0, session.where() + std::string(what) + ": ");
+    return std::unexpected(std::move(error));
+  }
+  auto names = parse(sink.data());
+  if (!names) return fail(ErrorCode::InvalidArgument, session.where() + names.error().message);
+  return NamePage{std::move(*names), std::move(next_target)};
+}
+
 Result<std::optional<Digest>> parse_reference(std::string_view reference) {
   if (reference.find(':') != std::string_view::npos) {
     auto digest = Digest::parse(reference);
@@ -153,6 +215,23 @@ Result<ManifestHead> RegistryClient::resolve_manifest(std::string_view repositor
   ManifestHead result{std::move(digest), shape->media_type, shape->kind,
                       body.size(),       std::move(body),   shape->is_schema1()};
   return result;
+}
+
+Result<NamePage> RegistryClient::list_repositories(std::size_t page_size, std::string_view next) {
+  auto& session = *session_;
+  return get_list_page(session, session.base().target + "/v2/_catalog", catalog_scope(), "catalog", page_size,
+                       next, &parse_repository_list);
+}
+
+Result<NamePage> RegistryClient::list_tags(std::string_view repository, std::size_t page_size,
+                                           std::string_view next) {
+  auto& session = *session_;
+  if (!is_valid_repository(repository)) {
+    return fail(ErrorCode::InvalidArgument, session.where() + "invalid repository name");
+  }
+  return get_list_page(session, session.base().target + "/v2/" + std::string(repository) + "/tags/list",
+                       pull_scope(repository), "tags list " + std::string(repository), page_size, next,
+                       &parse_tag_list);
 }
 
 Result<void> RegistryClient::fetch_blob(std::string_view repository, const Digest& digest, ByteSink& sink,

@@ -17,6 +17,7 @@
 #include "config/base/error.hpp"
 #include "config/config.hpp"
 #include "scanner/model/digest.hpp"
+#include "scanner/registry/catalog.hpp"
 #include "scanner/registry/manifest.hpp"
 #include "scanner/registry/options.hpp"
 #include "scanner/registry/sink.hpp"
@@ -50,6 +51,16 @@ class RegistryClient {
   // when that is a digest, and the Docker-Content-Digest header when present; else "digest mismatch".
   [[nodiscard]] Result<ManifestHead> resolve_manifest(std::string_view repository,
                                                       std::string_view reference);
+
+  // One page of GET /v2/_catalog?n=<page_size> (token scope registry:catalog:*), or of `next`, the target
+  // a previous page named. The page's Link header must stay on the registry's origin and path, else
+  // InvalidArgument ("Link points to another host"); a body that is not the catalog JSON, or over
+  // ClientOptions::max_list_bytes, is InvalidArgument / ResourceExhausted.
+  [[nodiscard]] Result<NamePage> list_repositories(std::size_t page_size, std::string_view next = {});
+
+  // One page of GET /v2/<repository>/tags/list?n=<page_size> (or of `next`), as list_repositories.
+  [[nodiscard]] Result<NamePage> list_tags(std::string_view repository, std::size_t page_size,
+                                           std::string_view next = {});
 
   // Streams blob `digest` of `repository` into `sink`, following redirects (to other hosts without the
   // registry's credentials), at most `max_bytes`, and checks the digest of what arrived at the end ("digest

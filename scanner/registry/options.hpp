@@ -14,6 +14,7 @@ struct ClientOptions {
   std::chrono::milliseconds request_timeout{120'000};   // one manifest or token exchange, start to end
   std::chrono::milliseconds blob_timeout{30 * 60'000};  // one blob download, start to end
   std::size_t max_manifest_bytes = 4 * 1024 * 1024;
+  std::size_t max_list_bytes = 4 * 1024 * 1024;  // one page of /v2/_catalog or a tags list
   std::size_t max_header_bytes = 64 * 1024;      // status line + headers of one response
   std::size_t max_token_bytes = 64 * 1024;       // token endpoint answer
   std::size_t max_error_body_bytes = 64 * 1024;  // bodies of non-2xx answers are read this far, then dropped
