@@ -35,10 +35,13 @@ std::string summary_sql() {
   by_severity += ")";
   return R"sql(
 SELECT jsonb_build_object(
+  'as_of', )sql" +
+         sql_time("now()") + R"sql(,
   'images', jsonb_build_object(
     'total', (SELECT count(*) FROM manifests WHERE deleted_at IS NULL),
     'inventoried', (SELECT count(*) FROM image_inventories),
-    'with_findings', (SELECT count(DISTINCT inventory_id) FROM findings WHERE resolved_at IS NULL),
+    'with_findings', (SELECT count(*) FROM image_inventories i WHERE EXISTS (
+                        SELECT 1 FROM findings f WHERE f.inventory_id = i.id AND f.resolved_at IS NULL)),
     'scanned_last_24h', (SELECT count(DISTINCT (registry, repository, digest)) FROM scans
                          WHERE state = 'succeeded' AND finished_at > now() - interval '24 hours')),
   'findings', (SELECT jsonb_build_object('total', count(*), 'fixable', count(*) FILTER (WHERE fix_state = 'fixed'),

@@ -118,6 +118,8 @@ Result<std::unique_ptr<Database::Slot>> Database::open_slot(const std::string& c
   try {
     auto slot = std::make_unique<Database::Slot>();
     slot->conn = std::make_unique<pqxx::connection>(conninfo);
+    // Queue and API statements run in milliseconds; JIT compiling a costly plan takes tens of them.
+    slot->conn->set_variable("jit", "off");
     return slot;
   } catch (const pqxx::broken_connection& e) {
     // libpq names host, port and user, never the password.

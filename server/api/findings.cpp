@@ -1,6 +1,9 @@
 #include "server/api/findings.hpp"
 
+#include <memory>
+
 #include "server/api/query_params.hpp"
+#include "server/api/summary_cache.hpp"
 #include "server/http/request_context.hpp"
 #include "server/http/response.hpp"
 
@@ -59,13 +62,14 @@ Result<storage::EventFilter> event_filter(const http::RequestContext& ctx) {
 }  // namespace
 
 void add_finding_routes(http::Router& router, storage::CatalogQuery& catalog,
-                        storage::FindingsQuery& findings) {
+                        storage::FindingsQuery& findings, std::chrono::milliseconds summary_max_age) {
   const http::RouteOptions reader{config::Role::Reader, {}};
 
+  auto cache = std::make_shared<SummaryCache>([&catalog] { return catalog.summary(); }, summary_max_age);
   router.add(http::Verb::get, "/v1/summary", reader,
-             [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
+             [cache](http::RequestContext& ctx) -> net::awaitable<Response> {
                if (auto ok = check_params(ctx.query(), {}); !ok) co_return ctx.error(ok.error());
-               auto summary = co_await run_blocking(ctx.blocking_pool(), [&] { return catalog.summary(); });
+               auto summary = co_await run_blocking(ctx.blocking_pool(), [&] { return cache->get(); });
                if (!summary) co_return ctx.error(summary.error());
                co_return http::json_response(Status::ok, *summary);
              });

@@ -184,6 +184,7 @@ const std::vector<std::string>& endpoints() {
 
 TEST_F(ReadApi, Summary) {
   const auto s = get_ok("/v1/summary");
+  EXPECT_TRUE(s["as_of"].is_string());
   EXPECT_EQ(s["images"]["total"], 3);
   EXPECT_EQ(s["images"]["inventoried"], 3);
   EXPECT_EQ(s["images"]["with_findings"], 3);
