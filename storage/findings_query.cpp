@@ -155,35 +155,56 @@ LIMIT 100
 )sql";
 }
 
-constexpr std::string_view kExposureSql = R"sql(
-SELECT count(DISTINCT inventory_id), count(*) FROM findings
-WHERE resolved_at IS NULL AND (vulnerability = $1::text OR aliases @> jsonb_build_array($1::text))
-)sql";
+// The vulnerability ids that stand for `$1`: itself and the advisories that list it as an alias (a CVE
+// matched through a GHSA or DSA advisory). Findings carry their advisory's id, so an id lookup on
+// findings_vulnerability_inventory_idx finds them all.
+constexpr std::string_view kIdsOf1 = R"sql(ARRAY(SELECT DISTINCT v FROM (
+  SELECT $1::text AS v
+  UNION ALL SELECT a.advisory_id FROM advisories a WHERE a.doc->'aliases' @> jsonb_build_array($1::text)) x))sql";
 
-// $1 id, $2 has cursor, $3 after inventory id, $4 limit.
+std::string exposure_sql() {
+  return "SELECT count(DISTINCT inventory_id), count(*) FROM findings\n"
+         "WHERE resolved_at IS NULL AND vulnerability = ANY(" +
+         std::string(kIdsOf1) + ")";
+}
+
+// $1 id, $2 has cursor, $3 after inventory id, $4 limit. The page of image ids comes first, each id's
+// from its own ordered index range (bounded by the limit however many images are affected); only the
+// page's findings are then read and aggregated.
 std::string vulnerability_images_sql() {
   return R"sql(
+WITH ids AS (SELECT )sql" +
+         std::string(kIdsOf1) + R"sql( AS ids),
+page AS (
+  SELECT DISTINCT x.inventory_id
+  FROM ids, unnest(ids.ids) AS v(id)
+  CROSS JOIN LATERAL (
+    SELECT DISTINCT f.inventory_id FROM findings f
+    WHERE f.resolved_at IS NULL AND f.vulnerability = v.id AND (NOT $2::boolean OR f.inventory_id > $3::bigint)
+    ORDER BY f.inventory_id
+    LIMIT $4::integer) x
+  ORDER BY x.inventory_id
+  LIMIT $4::integer
+)
 SELECT jsonb_build_object('registry', i.registry, 'repository', i.repository, 'digest', i.digest,
          'tags', )sql" +
          sql::tags_of("i") + R"sql(, 'platform', i.platform, 'index_digest', i.index_digest,
          'severity', g.worst, 'packages', g.packages)::text,
-       g.inventory_id
-FROM (
-  SELECT f.inventory_id, )sql" +
+       page.inventory_id
+FROM page
+JOIN image_inventories i ON i.id = page.inventory_id
+CROSS JOIN ids
+CROSS JOIN LATERAL (
+  SELECT )sql" +
          sql::worst_severity("f.severity") + R"sql( AS worst,
          jsonb_agg(jsonb_build_object('name', p.name, 'version', p.version, 'ecosystem', p.ecosystem,
            'path', f.path, 'vulnerability', f.vulnerability, 'severity', lower(f.severity),
            'fix_state', f.fix_state, 'fixed_version', nullif(f.fixed_version, ''))
            ORDER BY p.name, f.path, f.vulnerability) AS packages
   FROM findings f JOIN packages p ON p.id = f.package_id
-  WHERE f.resolved_at IS NULL AND (f.vulnerability = $1::text OR f.aliases @> jsonb_build_array($1::text))
-    AND (NOT $2::boolean OR f.inventory_id > $3::bigint)
-  GROUP BY f.inventory_id
-  ORDER BY f.inventory_id
-  LIMIT $4::integer
+  WHERE f.inventory_id = page.inventory_id AND f.resolved_at IS NULL AND f.vulnerability = ANY(ids.ids)
 ) g
-JOIN image_inventories i ON i.id = g.inventory_id
-ORDER BY g.inventory_id
+ORDER BY page.inventory_id
 )sql";
 }
 
@@ -222,6 +243,7 @@ FindingsQuery::FindingsQuery(Database& db) : db_(db) {
   const std::string events = events_sql();
   const std::string advisories = advisories_sql();
   const std::string images = vulnerability_images_sql();
+  const std::string exposure = exposure_sql();
   db_.register_statements("findings query", {{kImageFindings[0], by_severity},
                                              {kImageFindings[1], by_cvss},
                                              {kImageFindings[2], by_vulnerability},
@@ -229,7 +251,7 @@ FindingsQuery::FindingsQuery(Database& db) : db_(db) {
                                              {kFeed, feed},
                                              {kEvents, events},
                                              {kAdvisories, advisories},
-                                             {kExposure, kExposureSql},
+                                             {kExposure, exposure},
                                              {kVulnerabilityImages, images}});
 }
 

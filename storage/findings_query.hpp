@@ -70,7 +70,7 @@ class FindingsQuery {
   [[nodiscard]] Result<Page> events(const EventFilter& filter, std::string_view cursor, int limit);
   // nullopt when neither an advisory nor a finding names `id`.
   [[nodiscard]] Result<std::optional<VulnerabilityDetail>> vulnerability(const std::string& id);
-  // Images with an open finding whose vulnerability or one of its aliases is `id`, by inventory.
+  // Images with an open finding of `id` or of an advisory that lists `id` as an alias, by inventory.
   [[nodiscard]] Result<Page> vulnerability_images(const std::string& id, std::string_view cursor, int limit);
 
  private:
