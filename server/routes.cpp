@@ -6,6 +6,7 @@
 #include "server/api/jobs.hpp"
 #include "server/api/metrics.hpp"
 #include "server/api/openapi.hpp"
+#include "server/api/reports.hpp"
 #include "server/api/scans.hpp"
 #include "server/api/version.hpp"
 #include "server/api/vulnerabilities.hpp"
@@ -23,6 +24,7 @@ http::Router build_router(const RouteDeps& deps) {
   api::add_job_routes(router, deps.queue);
   api::add_finding_routes(router, deps.catalog, deps.findings);
   api::add_image_routes(router, deps.catalog, deps.findings);
+  api::add_report_routes(router, deps.catalog, deps.findings, deps.db);
   api::add_vulnerability_routes(router, deps.findings);
   api::add_scan_routes(router, {deps.config, deps.queue, deps.rescans, deps.scans});
   webhooks::add_webhook_routes(router, deps.config, deps.inbox_writer, deps.metrics);
