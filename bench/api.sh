@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# REST API read latency: a private PostgreSQL 15 cluster seeded by bench/api_seed.sql (10,000 images,
+# 1,000,000 findings by default), `regscand serve` on it (no workers, auth on), then wrk on each dashboard
+# endpoint twice: paced at ~500 req/s (the target: p99 < 50 ms for summary, image vulnerabilities and
+# images-by-CVE) and unpaced (the ceiling). Prints req/s and p50/p99 per endpoint beside the target.
+# Usage: bench/api.sh [images] [seconds]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${REGSCAND_BIN:-$root/build/server/regscand}
+unset REGSCAND_BIN  # regscand refuses unknown REGSCAND_* variables
+images=${1:-10000}
+seconds=${2:-10}
+rate=500
+connections=10
+floor_p99_ms=50
+pgbin=/usr/lib/postgresql/15/bin
+
+[ -x "$bin" ] || { echo "build first: $bin missing (scripts/test.sh or cmake --build build)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
+[ -x "$pgbin/initdb" ] || { echo "PostgreSQL 15 missing: apt-get install postgresql-15" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp"  # the cluster runs as the postgres user when this runs as root
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pg_port=$(free_port)
+port=$(free_port)
+mkdir -p "$tmp/pg" "$tmp/run"
+[ "$(id -u)" -ne 0 ] || chown postgres: "$tmp/pg" "$tmp/run"
+pid=
+cleanup() {
+  [ -z "$pid" ] || { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+  as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+as_pg "$pgbin/initdb" -D "$tmp/pg" -U regscand -A trust --no-sync --no-locale -E UTF8 >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/run/pg.log" -w -o \
+  "-p $pg_port -k $tmp/run -c listen_addresses='' -c fsync=off -c shared_buffers=512MB -c work_mem=16MB" \
+  start >/dev/null
+psql_() { as_pg psql -q -X -h "$tmp/run" -p "$pg_port" -U regscand -d postgres "$@"; }
+psql_ -c "CREATE DATABASE regscand" >/dev/null
+
+token=bench-reader-token-0123456789
+cat > "$tmp/regscand.yaml" <<YAML
+server: {listen: "127.0.0.1:$port", threads: 2}
+data_dir: "$tmp/var"
+database: {url: "host=$tmp/run port=$pg_port user=regscand dbname=regscand", pool_size: 8}
+logging: {level: warn}
+auth:
+  tokens: [{name: bench, role: reader, token: "$token"}]
+registries:
+  - {name: bench, kind: distribution, url: "http://127.0.0.1:9", webhook_tokens: ["bench-webhook-token-0123456789"]}
+scanner: {workers: 0}
+scheduler: {enabled: false}
+YAML
+"$bin" migrate --config "$tmp/regscand.yaml" >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log"; exit 1; }
+start=$(date +%s.%N)
+psql_ -d regscand -v images="$images" -f "$root/bench/api_seed.sql" >/dev/null
+seeded=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')
+counts=$(psql_ -d regscand -At -c "SELECT (SELECT count(*) FROM image_inventories) || ' images, ' ||
+  (SELECT count(*) FROM findings) || ' findings, ' || (SELECT count(*) FROM image_packages) || ' image packages'")
+
+"$bin" serve --config "$tmp/regscand.yaml" >"$tmp/daemon.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || { cat "$tmp/daemon.log"; exit 1; }
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$tmp/daemon.log"; exit 1; }
+
+# Request paths: 1,000 images spread over the catalog; the 20 CVEs in every image and 200 group CVEs.
+q() { psql_ -d regscand -At -c "$1"; }
+q "SELECT '/v1/summary'" >"$tmp/summary"
+q "SELECT '/v1/images/' || digest || '/vulnerabilities' FROM image_inventories
+   WHERE id % greatest(1, $images / 1000) = 0" >"$tmp/image_vulns"
+q "SELECT '/v1/images/' || digest || '/vulnerabilities?severity=critical,high&fixable=true'
+   FROM image_inventories WHERE id % greatest(1, $images / 1000) = 0" >"$tmp/image_vulns_filtered"
+q "SELECT '/v1/vulnerabilities/' || advisory_id || '/images' FROM advisories ORDER BY id LIMIT 20" >"$tmp/cve_hot"
+q "SELECT '/v1/vulnerabilities/' || advisory_id || '/images' FROM advisories ORDER BY id OFFSET 20 LIMIT 200" \
+  >"$tmp/cve_group"
+q "SELECT '/v1/vulnerabilities/' || (doc->'aliases'->>0) || '/images' FROM advisories ORDER BY id LIMIT 220" \
+  >"$tmp/cve_alias"
+q "SELECT '/v1/images/' || digest FROM image_inventories WHERE id % greatest(1, $images / 1000) = 0" \
+  >"$tmp/image"
+q "SELECT '/v1/vulnerabilities/' || advisory_id FROM advisories ORDER BY id LIMIT 220" >"$tmp/vuln"
+q "SELECT '/v1/repositories'" >"$tmp/repositories"
+q "SELECT '/v1/findings?severity=critical'" >"$tmp/findings"
+
+run() {  # run FILE DELAY_MS CONNECTIONS -> RESULT line
+  BENCH_PATHS=$1 BENCH_TOKEN=$token BENCH_DELAY_MS=$2 \
+    wrk -t2 -c"$3" -d"${seconds}s" --latency -s "$root/bench/api.lua" "http://127.0.0.1:$port" | grep '^RESULT'
+}
+field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
+rps() { awk -v r="$(field requests "$1")" -v s="$(field seconds "$1")" 'BEGIN{printf "%.0f", r/s}'; }
+paced_delay=$((connections * 1000 / rate))
+
+echo "# $(nproc) cores; $counts (seeded in ${seeded} s); ${seconds} s per run"
+printf '%-42s %8s %8s %8s   %8s %8s %8s   %s\n' "" "paced/s" "p50 ms" "p99 ms" "max/s" "p50 ms" "p99 ms" "target"
+labels=(
+  "summary|GET /v1/summary"
+  "image_vulns|GET /v1/images/{digest}/vulnerabilities"
+  "image_vulns_filtered|  ?severity=critical,high&fixable=true"
+  "cve_hot|GET /v1/vulnerabilities/{id}/images, in all"
+  "cve_group|  id in 1 image of 30"
+  "cve_alias|  by alias (DSA-n)"
+  "image|GET /v1/images/{digest}"
+  "vuln|GET /v1/vulnerabilities/{id}"
+  "repositories|GET /v1/repositories"
+  "findings|GET /v1/findings?severity=critical"
+)
+for entry in "${labels[@]}"; do
+  name=${entry%%|*}
+  paced=$(run "$tmp/$name" "$paced_delay" "$connections")
+  max=$(run "$tmp/$name" 0 "$connections")
+  case $name in
+    summary | image_vulns | cve_hot) target="p99 < $floor_p99_ms ms at $rate/s" ;;
+    *) target="-" ;;
+  esac
+  bad=$(($(field non2xx "$paced") + $(field non2xx "$max")))
+  [ "$bad" -eq 0 ] || target="$target  ($bad non-2xx!)"
+  late=$(($(field timeouts "$paced") + $(field timeouts "$max")))
+  [ "$late" -eq 0 ] || target="$target  ($late timed out after 2 s!)"
+  printf '%-42s %8s %8s %8s   %8s %8s %8s   %s\n' "${entry#*|}" \
+    "$(rps "$paced")" "$(field p50_ms "$paced")" "$(field p99_ms "$paced")" \
+    "$(rps "$max")" "$(field p50_ms "$max")" "$(field p99_ms "$max")" "$target"
+done
