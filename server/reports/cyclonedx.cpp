@@ -54,6 +54,28 @@ json component_json(const ReportPackage& p, const std::string& bom_ref, const st
               {"version", p.version}, {"purl", purl_text}, {"properties", std::move(properties)}};
 }
 
+// RFC 3339 date-time (the schema's format for published): a date alone or free text is left out.
+bool is_date_time(std::string_view text) {
+  // "YYYY-MM-DDTHH:MM:SS": digits except at the separators.
+  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
+  if (text.size() < kShape.size()) return false;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    const bool digit = text[i] >= '0' && text[i] <= '9';
+    if (kShape[i] == 'd' ? !digit : text[i] != kShape[i]) return false;
+  }
+  text.remove_prefix(kShape.size());
+  if (text.starts_with('.')) {
+    text.remove_prefix(1);
+    const auto digits = text.find_first_not_of("0123456789");
+    if (digits == 0 || digits == std::string_view::npos) return false;
+    text.remove_prefix(digits);
+  }
+  if (text == "Z") return true;
+  return text.size() == 6 && (text[0] == '+' || text[0] == '-') && text[3] == ':' &&
+         text.find_first_not_of("0123456789", 1) == 3 &&
+         text.substr(4).find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 struct Vulnerability {
   const ReportFinding* first = nullptr;
   std::string severity;
@@ -118,7 +140,7 @@ json vulnerability_json(const Vulnerability& v, const std::map<PackageKey, std::
     }
     vuln["references"] = std::move(references);
   }
-  if (!f.published.empty()) vuln["published"] = f.published;
+  if (is_date_time(f.published)) vuln["published"] = f.published;
   // One entry per component; each lists the installed version it holds.
   std::map<std::string, std::set<std::string>> affected;
   for (const auto* each : v.all) {

@@ -1,5 +1,6 @@
 #include "server/reports/sarif.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -100,6 +101,25 @@ std::string markdown_escape(std::string_view text, bool cell = false) {
   return out;
 }
 
+// A relative URI reference (to ROOTPATH) for a path or an image reference: bytes outside RFC 3986 pchar
+// and '/' are percent-encoded, ':' too (a colon in the first segment would read as a scheme).
+std::string artifact_uri(std::string_view text) {
+  static constexpr std::string_view kKeep = "-._~!$&'()*+,;=@/";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  while (text.starts_with('/')) text.remove_prefix(1);
+  std::string out;
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) != 0 || kKeep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    out += '%';
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  }
+  return out;
+}
+
 std::string fallback_url(std::string_view id) {
   return "https://osv.dev/vulnerability/" + purl_encode(id);
 }
@@ -167,7 +187,7 @@ json rule_json(const Rule& rule) {
 }
 
 json result_json(const ReportFinding& f, std::size_t rule_index, const ReportImage& image) {
-  const std::string where = f.package.path.empty() ? image_reference(image) : f.package.path;
+  const std::string where = artifact_uri(f.package.path.empty() ? image_reference(image) : f.package.path);
   const std::string fixed = f.fixed_version.empty() ? "(none)" : f.fixed_version;
   const std::string message = "Package: " + f.package.name + "\nInstalled Version: " + f.package.version +
                               "\nVulnerability " + f.vulnerability + "\nSeverity: " + upper(f.severity) +

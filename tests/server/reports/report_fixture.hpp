@@ -62,11 +62,13 @@ inline ImageReport sample_report() {
   auto critical2 = finding("CVE-2023-0001", "high", libssl, 7.5, "1:3.0.12-1");
   auto medium = finding("GHSA-aaaa", "medium", django, std::nullopt, "4.2.1");
   medium.aliases = {"CVE-2023-0003"};
+  medium.published = "2023-03-04";  // a date, not a date-time
   auto hostile = finding("CVE-2023-<9>", "low", scoped, 3.1, "");
   hostile.summary = "<script>alert(\"x\")</script> *bold* [link](javascript:alert(1)) | pipe\n# heading";
   hostile.details = "bad utf-8: \xff\xfe end \x01";
   hostile.references = {"javascript:alert(1)", "https://ok.example/a b"};
   auto unknown = finding("OSV-2020-1", "unknown", libc, std::nullopt, "");
+  unknown.published = "2020-01-01T00:00:00.123+02:00";
   r.findings = {critical, critical2, medium, hostile, unknown};
   return r;
 }

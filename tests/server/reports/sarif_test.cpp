@@ -118,11 +118,20 @@ TEST(Sarif, OneResultPerFindingWithALocation) {
   EXPECT_EQ(first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "var/lib/dpkg/status");
   EXPECT_EQ(run["results"][1]["level"], "error");  // high
   EXPECT_EQ(run["results"][2]["level"], "warning");
-  // No path: the image reference.
+  // No path: the image reference, as a relative URI reference (no colon to read as a scheme).
   EXPECT_EQ(run["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            "registry.example:5000/team/app@sha256:" + std::string(64, 'a'));
+            "registry.example%3A5000/team/app@sha256%3A" + std::string(64, 'a'));
   EXPECT_EQ(run["results"][3]["level"], "note");  // low
   EXPECT_EQ(run["results"][4]["level"], "note");  // unknown
+}
+
+TEST(Sarif, LocationUrisAreEncodedRelativeReferences) {
+  auto report = testing::sample_report();
+  report.findings.resize(1);
+  report.findings[0].package.path = "/usr/lib/my app/%x#?.json";
+  const auto log = render_sarif(report);
+  EXPECT_EQ(log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "usr/lib/my%20app/%25x%23%3F.json");
 }
 
 TEST(Sarif, LevelsBySeverity) {
