@@ -18,6 +18,7 @@
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
 #include "server/http/server.hpp"
+#include "server/jobs/catalog_handler.hpp"
 #include "server/jobs/rescan_handler.hpp"
 #include "server/jobs/scan_handler.hpp"
 #include "server/jobs/scheduler.hpp"
@@ -143,6 +144,7 @@ int serve_with(const config::Config& config, storage::Database& db) {
   handlers.add(std::string(storage::kImportJobKind), scan);
   handlers.add(std::string(storage::kRescanJobKind),
                jobs::make_rescan_handler({manifests, scans, inventory, rescans}, &feed_service, scan));
+  handlers.add(std::string(storage::kCatalogJobKind), jobs::make_catalog_handler(config, rescans));
   jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), worker_options(config.scanner),
                            metrics);
 

@@ -12,6 +12,7 @@ constexpr std::string_view kDue = "rescan.due";
 constexpr std::string_view kEnqueue = "rescan.enqueue";
 constexpr std::string_view kImport = "rescan.import";
 constexpr std::string_view kEnqueueSubject = "rescan.enqueue_subject";
+constexpr std::string_view kRecordTag = "rescan.record_tag";
 constexpr std::string_view kInventoriesOf = "rescan.inventories_of";
 
 // $1 now (microseconds since the epoch), $2 pulled_within ms, $3 rescan_every ms, $4 pushed_within ms (0 =
@@ -74,6 +75,13 @@ UNION ALL
 SELECT id, false, '' FROM active
 )sql";
 
+// $1..$3 the manifest, $4 tag.
+constexpr std::string_view kRecordTagSql = R"sql(
+INSERT INTO tags (registry, repository, tag, digest) VALUES ($1::text, $2::text, $4::text, $3::text)
+ON CONFLICT (registry, repository, tag) DO UPDATE SET digest = excluded.digest, updated_at = now()
+  WHERE tags.digest IS DISTINCT FROM excluded.digest
+)sql";
+
 // $1..$3 the subject, $4 kind, $5 priority, $6 max attempts, $7 channel.
 constexpr std::string_view kEnqueueSubjectSql = R"sql(
 WITH j AS (
@@ -115,6 +123,7 @@ RescanStore::RescanStore(Database& db) : db_(db) {
                                               {kEnqueue, kEnqueueSql},
                                               {kImport, kImportSql},
                                               {kEnqueueSubject, kEnqueueSubjectSql},
+                                              {kRecordTag, kRecordTagSql},
                                               {kInventoriesOf, kInventoriesOfSql},
                                           });
 }
@@ -161,6 +170,16 @@ Result<Imported> RescanStore::import(const ManifestKey& key, std::string_view ta
     tx.commit();
     if (rows.empty()) return fail(ErrorCode::Internal, "import queued no job");
     return Imported{rows[0][0].as<std::int64_t>(), rows[0][1].as<bool>()};
+  });
+}
+
+Result<void> RescanStore::record_tag(const ManifestKey& key, std::string_view tag) {
+  if (auto ok = check_key(key); !ok) return std::unexpected(std::move(ok).error());
+  if (tag.empty()) return fail(ErrorCode::InvalidArgument, "tag must not be empty");
+  return db_.run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_prepared0(std::string(kRecordTag), key.registry, key.repository, key.digest, std::string(tag));
+    tx.commit();
   });
 }
 

@@ -71,6 +71,9 @@ class RescanStore {
   [[nodiscard]] Result<Imported> import(const ManifestKey& key, std::string_view tag, std::string_view kind,
                                         int priority, int max_attempts);
 
+  // Points `tag` at the image `key` (e.g. a further tag of an image just imported), queueing nothing.
+  [[nodiscard]] Result<void> record_tag(const ManifestKey& key, std::string_view tag);
+
   // Queues a job whose subject is (registry, repository, digest) as given, e.g. a catalog walk; returns the
   // active job's id when one exists.
   [[nodiscard]] Result<Imported> enqueue_subject(const ManifestKey& subject, std::string_view kind,

@@ -55,6 +55,25 @@ Result<ImportRequest> parse_import(const nlohmann::json& body) {
   return r;
 }
 
+// {"registry": "..."}: the only field; InvalidArgument names it.
+Result<std::string> parse_catalog(const nlohmann::json& body) {
+  if (!body.is_object()) return std::unexpected(invalid("body: must be a JSON object"));
+  std::string registry;
+  for (const auto& [key, value] : body.items()) {
+    if (key != "registry") return std::unexpected(invalid("unknown field \"" + key.substr(0, 64) + "\""));
+    if (!value.is_string()) return std::unexpected(invalid("registry: must be a string"));
+    registry = value.get<std::string>();
+    if (registry.empty()) return std::unexpected(invalid("registry: must not be empty"));
+  }
+  if (registry.empty()) return std::unexpected(invalid("registry: required"));
+  return registry;
+}
+
+Error unknown_registry(const std::string& name) {
+  return Error{ErrorCode::NotFound,
+               "registry: no registry named \"" + name.substr(0, 64) + "\" is configured"};
+}
+
 std::optional<std::int64_t> parse_id(std::string_view s) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -81,7 +100,14 @@ nlohmann::json scan_json(const storage::ScanRecord& s) {
 }
 
 bool is_scan_kind(std::string_view kind) {
-  return kind == storage::kScanJobKind || kind == storage::kImportJobKind || kind == storage::kRescanJobKind;
+  return kind == storage::kScanJobKind || kind == storage::kImportJobKind ||
+         kind == storage::kRescanJobKind || kind == storage::kCatalogJobKind;
+}
+
+// A catalog job's subject is the whole registry: its repository and digest are shown as null.
+nlohmann::json subject_field(const storage::Job& job, const std::string& value) {
+  if (job.kind == storage::kCatalogJobKind) return nullptr;
+  return value;
 }
 
 }  // namespace
@@ -96,11 +122,7 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
         auto request = parse_import(*body);
         if (!request) co_return ctx.error(request.error());
         const config::RegistryConfig* registry = deps.config.find_registry(request->registry);
-        if (registry == nullptr) {
-          co_return ctx.error(
-              Error{ErrorCode::NotFound,
-                    "registry: no registry named \"" + request->registry.substr(0, 64) + "\" is configured"});
-        }
+        if (registry == nullptr) co_return ctx.error(unknown_registry(request->registry));
         const int max_attempts = static_cast<int>(deps.config.scanner.max_attempts);
         auto imported = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Imported> {
           if (request->digest.empty()) {
@@ -132,6 +154,31 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
         response.set(http::Field::location, location);
         co_return response;
       });
+  router.add(http::Verb::post, "/v1/scans:catalog", writer,
+             [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
+               auto body = ctx.json_body();
+               if (!body) co_return ctx.error(body.error());
+               auto registry = parse_catalog(*body);
+               if (!registry) co_return ctx.error(registry.error());
+               if (deps.config.find_registry(*registry) == nullptr)
+                 co_return ctx.error(unknown_registry(*registry));
+               const int max_attempts = static_cast<int>(deps.config.scanner.max_attempts);
+               const storage::ManifestKey subject{*registry, std::string(storage::kCatalogSubject),
+                                                  std::string(storage::kCatalogSubject)};
+               auto queued = co_await run_blocking(ctx.blocking_pool(), [&] {
+                 return deps.rescans.enqueue_subject(subject, storage::kCatalogJobKind,
+                                                     storage::kCatalogPriority, max_attempts);
+               });
+               if (!queued) co_return ctx.error(queued.error());
+               const std::string location = "/v1/scans/" + std::to_string(queued->job_id);
+               auto response = http::json_response(Status::accepted, {{"id", queued->job_id},
+                                                                      {"created", queued->created},
+                                                                      {"kind", storage::kCatalogJobKind},
+                                                                      {"registry", *registry},
+                                                                      {"location", location}});
+               response.set(http::Field::location, location);
+               co_return response;
+             });
   router.add(http::Verb::get, "/v1/scans/{id}", reader,
              [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
                const auto id = parse_id(ctx.param("id"));
@@ -162,8 +209,8 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
                    Status::ok, {{"id", job.id},
                                 {"kind", job.kind},
                                 {"registry", job.registry},
-                                {"repository", job.repository},
-                                {"digest", job.digest},
+                                {"repository", subject_field(job, job.repository)},
+                                {"digest", subject_field(job, job.digest)},
                                 {"state", storage::to_string(job.state)},
                                 {"attempts", job.attempts},
                                 {"last_error", job.last_error.empty() ? nlohmann::json(nullptr)

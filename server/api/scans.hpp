@@ -2,7 +2,11 @@
 //   POST /v1/scans {"registry", "repository", "tag" | "digest"}   role writer; 202 + Location /v1/scans/{id}
 //     A tag is resolved to its digest at the registry; the image's manifests row (and tag) is recorded and an
 //     "import" job queued unless the image has a queued or running job, whose id is then returned.
+//   POST /v1/scans:catalog {"registry"}                            role writer; 202 + Location /v1/scans/{id}
+//     Queues one "catalog" job walking the registry's catalog (server/jobs/catalog_handler); while it is
+//     queued or running, the same id is returned.
 //   GET /v1/scans/{id}                                             role reader; the job and its scan attempts
+//     (a catalog job: its result once done; repository and digest null)
 // Errors: 400 naming the field, 404 for an unknown registry, tag or id, 503 when the registry is unreachable.
 #pragma once
 

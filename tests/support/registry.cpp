@@ -245,7 +245,8 @@ nlohmann::json access_for(const std::vector<std::string>& scopes) {
       std::string action;
       while (std::getline(list, action, ',')) {
         if (action == "*") {
-          for (const char* a : {"pull", "push", "delete"}) actions.push_back(a);
+          // "*" itself too: distribution's catalog demands registry:catalog:* literally.
+          for (const char* a : {"*", "pull", "push", "delete"}) actions.push_back(a);
         } else {
           actions.push_back(action);
         }

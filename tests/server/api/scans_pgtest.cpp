@@ -1,6 +1,7 @@
 // POST /v1/scans and GET /v1/scans/{id} over a real queue and the real HTTP server: a digest import records
 // the manifest and queues one "import" job (a second import returns the same job), every field validated
-// (400 naming it), an unknown registry 404, a tag on an unreachable registry 503, auth 401/403.
+// (400 naming it), an unknown registry 404, a tag on an unreachable registry 503, auth 401/403. POST
+// /v1/scans:catalog queues one "catalog" job per registry (the same id while it is active), shown by GET.
 #include "server/api/scans.hpp"
 
 #include <gtest/gtest.h>
@@ -32,13 +33,17 @@ class ScansApi : public PgTest {
     server_.start(test_server_config(), test_auth_config());
   }
 
-  HttpResponse post(const std::string& body, const std::string& token = "writer-token") {
+  HttpResponse post(const std::string& body, const std::string& token = "writer-token",
+                    const std::string& path = "/v1/scans") {
     Headers headers{{"Content-Type", "application/json"}};
     if (!token.empty()) headers.push_back({"Authorization", "Bearer " + token});
-    return http_request(server_.port(), make_request("POST", "/v1/scans", headers, body));
+    return http_request(server_.port(), make_request("POST", path, headers, body));
   }
-  std::string bad_request(const std::string& body) {
-    const auto res = post(body);
+  HttpResponse post_catalog(const std::string& body, const std::string& token = "writer-token") {
+    return post(body, token, "/v1/scans:catalog");
+  }
+  std::string bad_request(const std::string& body, const std::string& path = "/v1/scans") {
+    const auto res = post(body, "writer-token", path);
     EXPECT_EQ(res.status, 400) << body << ": " << res.body;
     const auto json = nlohmann::json::parse(res.body, nullptr, false);
     if (json.is_discarded()) return "";
@@ -128,6 +133,92 @@ TEST_F(ScansApi, NeedsAWriterToPostAndAReaderToRead) {
   EXPECT_EQ(http_get(server_.port(), "/v1/scans/1").status, 401);
   EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
   EXPECT_EQ(post(body, "admin-token").status, 202);
+}
+
+TEST_F(ScansApi, CatalogQueuesOneJobPerRegistryAndShowsIt) {
+  const auto first = post_catalog(R"({"registry":"local"})");
+  ASSERT_EQ(first.status, 202) << first.body;
+  const auto json = nlohmann::json::parse(first.body);
+  const auto id = json["id"].get<std::int64_t>();
+  EXPECT_TRUE(json["created"].get<bool>());
+  EXPECT_EQ(json["kind"], "catalog");
+  EXPECT_EQ(json["registry"], "local");
+  EXPECT_EQ(first.header("Location"), "/v1/scans/" + std::to_string(id));
+  EXPECT_EQ(json["location"], "/v1/scans/" + std::to_string(id));
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'catalog' AND registry = 'local' AND repository = "
+                  "'_catalog' AND digest = '_catalog' AND priority = 100 AND state = 'queued'"),
+            1);
+
+  const auto again = post_catalog(R"({"registry":"local"})", "admin-token");
+  ASSERT_EQ(again.status, 202) << again.body;
+  EXPECT_EQ(nlohmann::json::parse(again.body)["id"], id);
+  EXPECT_FALSE(nlohmann::json::parse(again.body)["created"].get<bool>());
+  EXPECT_EQ(again.header("Location"), "/v1/scans/" + std::to_string(id));
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 1) << "never queued twice";
+
+  const auto shown =
+      http_get(server_.port(), "/v1/scans/" + std::to_string(id), {{"Authorization", "Bearer reader-token"}});
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  const auto scan = nlohmann::json::parse(shown.body);
+  EXPECT_EQ(scan["kind"], "catalog");
+  EXPECT_EQ(scan["state"], "queued");
+  EXPECT_EQ(scan["registry"], "local");
+  EXPECT_TRUE(scan["repository"].is_null());
+  EXPECT_TRUE(scan["digest"].is_null());
+  EXPECT_TRUE(scan["result"].is_null());
+  EXPECT_TRUE(scan["scans"].empty());
+
+  // Once it finished, the next POST queues a new walk, and GET shows the finished one's result.
+  {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    tx.exec0(
+        "UPDATE jobs SET state = 'succeeded', finished_at = now(), result = '{\"repositories\": 3}' "
+        "WHERE id = " +
+        std::to_string(id));
+    tx.commit();
+  }
+  const auto done =
+      http_get(server_.port(), "/v1/scans/" + std::to_string(id), {{"Authorization", "Bearer reader-token"}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(nlohmann::json::parse(done.body)["result"]["repositories"], 3);
+  const auto next = post_catalog(R"({"registry":"local"})");
+  ASSERT_EQ(next.status, 202) << next.body;
+  EXPECT_NE(nlohmann::json::parse(next.body)["id"], id);
+  EXPECT_TRUE(nlohmann::json::parse(next.body)["created"].get<bool>());
+}
+
+TEST_F(ScansApi, CatalogValidatesItsBodyAndRegistry) {
+  const std::string path = "/v1/scans:catalog";
+  EXPECT_NE(bad_request("[]", path).find("body"), std::string::npos);
+  EXPECT_NE(bad_request("not json", path).size(), 0u);
+  EXPECT_NE(bad_request("{}", path).find("registry: required"), std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":""})", path).find("registry: must not be empty"), std::string::npos);
+  EXPECT_NE(bad_request(R"({"registry":7})", path).find("registry: must be a string"), std::string::npos);
+  EXPECT_NE(
+      bad_request(R"({"registry":"local","repository":"a"})", path).find("unknown field \"repository\""),
+      std::string::npos);
+  const auto unknown = post_catalog(R"({"registry":"nope"})");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(nlohmann::json::parse(unknown.body)["error"]["code"], "not_found");
+  EXPECT_NE(nlohmann::json::parse(unknown.body)["error"]["message"].get<std::string>().find("registry"),
+            std::string::npos);
+  const auto form =
+      http_request(server_.port(), make_request("POST", path,
+                                                {{"Authorization", "Bearer writer-token"},
+                                                 {"Content-Type", "application/x-www-form-urlencoded"}},
+                                                "registry=local"));
+  EXPECT_EQ(form.status, 415) << form.body;
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
+}
+
+TEST_F(ScansApi, CatalogNeedsAWriter) {
+  const std::string body = R"({"registry":"local"})";
+  EXPECT_EQ(post_catalog(body, "").status, 401);
+  EXPECT_EQ(post_catalog(body, "wrong-token-wrong-token").status, 401);
+  EXPECT_EQ(post_catalog(body, "reader-token").status, 403);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
+  EXPECT_EQ(post_catalog(body, "writer-token").status, 202);
 }
 
 }  // namespace

@@ -158,6 +158,50 @@ TEST(RouterRoot, RootPattern) {
   EXPECT_EQ(router.match(Verb::get, "/x").kind, RouteMatch::Kind::NotFound);
 }
 
+// A ':' inside a segment (Google AIP custom methods: POST /v1/scans:catalog) is part of a literal, distinct
+// from the collection, its {id} children, and a parameter at the same depth.
+TEST(RouterColon, ColonSegmentIsALiteralOfItsOwn) {
+  Router router;
+  router.add(Verb::post, "/v1/scans", {}, noop());
+  router.add(Verb::get, "/v1/scans/{id}", {}, noop());
+  router.add(Verb::get, "/v1/{collection}", {}, noop());
+  router.add(Verb::post, "/v1/scans:catalog", {}, noop());
+  ASSERT_TRUE(parse_pattern("/v1/scans:catalog").has_value());
+  EXPECT_EQ((*parse_pattern("/v1/scans:catalog"))[1].kind, Route::Segment::Kind::Literal);
+
+  auto m = router.match(Verb::post, "/v1/scans:catalog");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::Found);
+  EXPECT_EQ(m.route->pattern, "/v1/scans:catalog");
+  EXPECT_TRUE(m.params.empty());
+  m = router.match(Verb::post, "/v1/scans");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::Found);
+  EXPECT_EQ(m.route->pattern, "/v1/scans");
+  m = router.match(Verb::get, "/v1/scans/7");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::Found);
+  EXPECT_EQ(m.route->pattern, "/v1/scans/{id}");
+  m = router.match(Verb::get, "/v1/scans/a:catalog");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::Found);
+  EXPECT_EQ(param(m, "id"), "a:catalog");
+  // The literal beats the parameter at its depth for its own method; GET falls to the parameter route.
+  m = router.match(Verb::get, "/v1/scans:catalog");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::Found);
+  EXPECT_EQ(m.route->pattern, "/v1/{collection}");
+  EXPECT_EQ(param(m, "collection"), "scans:catalog");
+  m = router.match(Verb::delete_, "/v1/scans:catalog");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::MethodNotAllowed);
+  EXPECT_EQ(m.allow, "GET, HEAD, POST");
+
+  Router plain;
+  plain.add(Verb::post, "/v1/scans:catalog", {}, noop());
+  plain.add(Verb::get, "/v1/scans/{id}", {}, noop());
+  EXPECT_EQ(plain.match(Verb::post, "/v1/scans:catalog/1").kind, RouteMatch::Kind::NotFound);
+  EXPECT_EQ(plain.match(Verb::post, "/v1/scans:other").kind, RouteMatch::Kind::NotFound);
+  EXPECT_EQ(plain.match(Verb::post, "/v1/scans:").kind, RouteMatch::Kind::NotFound);
+  EXPECT_EQ(plain.match(Verb::post, "/v1/scans%3Acatalog").kind, RouteMatch::Kind::NotFound)
+      << "an encoded ':' is another segment (RFC 3986: reserved characters are not decoded for matching)";
+  EXPECT_EQ(plain.match(Verb::get, "/v1/scans:catalog").kind, RouteMatch::Kind::MethodNotAllowed);
+}
+
 TEST(ParsePattern, AcceptsValidPatterns) {
   auto segs = parse_pattern("/v1/repositories/{name...}/tags/{tag}");
   ASSERT_TRUE(segs.has_value());
