@@ -135,7 +135,7 @@ Page page_from_rows(const pqxx::result& rows, std::size_t limit, std::string_vie
       page.next_cursor = encode_cursor(tag, keys);
       break;
     }
-    page.items.push_back(nlohmann::json::parse(row[0].as<std::string>()));
+    page.items.push_back(row[0].as<std::string>());
   }
   return page;
 }

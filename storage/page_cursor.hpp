@@ -30,9 +30,10 @@ inline constexpr int kMaxPageLimit = 500;
 // InvalidArgument "limit: must be 1..500" outside that range.
 [[nodiscard]] Result<void> check_page_limit(int limit);
 
-// One page of a listing: the items, and the cursor of the next page ("" on the last one).
+// One page of a listing: the items, each a JSON object as PostgreSQL wrote it (the API passes them on
+// without parsing), and the cursor of the next page ("" on the last one).
 struct Page {
-  std::vector<nlohmann::json> items;
+  std::vector<std::string> items;
   std::string next_cursor;
 };
 

@@ -88,7 +88,7 @@ void add_finding_routes(http::Router& router, storage::CatalogQuery& catalog,
                  return findings.findings(*filter, page->cursor, page->limit);
                });
                if (!result) co_return ctx.error(result.error());
-               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+               co_return page_response(std::move(*result));
              });
 
   router.add(http::Verb::get, "/v1/events", reader,
@@ -104,7 +104,7 @@ void add_finding_routes(http::Router& router, storage::CatalogQuery& catalog,
                auto result = co_await run_blocking(
                    ctx.blocking_pool(), [&] { return findings.events(*filter, page->cursor, page->limit); });
                if (!result) co_return ctx.error(result.error());
-               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+               co_return page_response(std::move(*result));
              });
 }
 

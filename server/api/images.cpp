@@ -69,8 +69,13 @@ Result<storage::PackageFilter> package_filter(const http::RequestContext& ctx) {
   return filter;
 }
 
-Error no_image(const std::string& digest) {
-  return Error{ErrorCode::NotFound, "no image " + digest};
+// The inventory of an image by digest, 0 when the image is known but not inventoried yet (inventory 0 holds
+// nothing, so its sub-resources are empty pages); NotFound for an unknown image.
+Result<std::int64_t> inventory_of(storage::CatalogQuery& catalog, const std::string& digest) {
+  auto ref = catalog.resolve_image(digest);
+  if (!ref) return std::unexpected(ref.error());
+  if (!ref->known) return fail(ErrorCode::NotFound, "no image " + digest);
+  return ref->inventory_id.value_or(0);
 }
 
 }  // namespace
@@ -91,7 +96,7 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
                  return catalog.repositories(*registry, page->cursor, page->limit);
                });
                if (!result) co_return ctx.error(result.error());
-               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+               co_return page_response(std::move(*result));
              });
 
   router.add(http::Verb::get, "/v1/repositories/{name...}/images", reader,
@@ -110,7 +115,7 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
                if (!result) co_return ctx.error(result.error());
                if (result->items.empty() && page->cursor.empty())
                  co_return ctx.error(Error{ErrorCode::NotFound, "no repository " + *name});
-               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+               co_return page_response(std::move(*result));
              });
 
   router.add(http::Verb::get, "/v1/images/{digest}", reader,
@@ -121,7 +126,7 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
                auto image =
                    co_await run_blocking(ctx.blocking_pool(), [&] { return catalog.image(*digest); });
                if (!image) co_return ctx.error(image.error());
-               if (!*image) co_return ctx.error(no_image(*digest));
+               if (!*image) co_return ctx.error(Error{ErrorCode::NotFound, "no image " + *digest});
                co_return json_with_etag(ctx, **image);
              });
 
@@ -138,15 +143,12 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
                auto page = page_params(ctx);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Page> {
-                 auto ref = catalog.resolve_image(*digest);
-                 if (!ref) return std::unexpected(ref.error());
-                 if (!ref->known) return std::unexpected(no_image(*digest));
-                 // Known but not inventoried yet: inventory 0 holds nothing (the cursor is still checked).
-                 return findings.image_findings(ref->inventory_id.value_or(0), *filter, page->cursor,
-                                                page->limit);
+                 auto inventory = inventory_of(catalog, *digest);
+                 if (!inventory) return std::unexpected(inventory.error());
+                 return findings.image_findings(*inventory, *filter, page->cursor, page->limit);
                });
                if (!result) co_return ctx.error(result.error());
-               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+               co_return page_response(std::move(*result));
              });
 
   router.add(http::Verb::get, "/v1/images/{digest}/packages", reader,
@@ -160,14 +162,12 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
                auto page = page_params(ctx);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Page> {
-                 auto ref = catalog.resolve_image(*digest);
-                 if (!ref) return std::unexpected(ref.error());
-                 if (!ref->known) return std::unexpected(no_image(*digest));
-                 return catalog.image_packages(ref->inventory_id.value_or(0), *filter, page->cursor,
-                                               page->limit);
+                 auto inventory = inventory_of(catalog, *digest);
+                 if (!inventory) return std::unexpected(inventory.error());
+                 return catalog.image_packages(*inventory, *filter, page->cursor, page->limit);
                });
                if (!result) co_return ctx.error(result.error());
-               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+               co_return page_response(std::move(*result));
              });
 }
 

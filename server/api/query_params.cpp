@@ -202,10 +202,20 @@ Result<std::string> parse_name(std::string_view name, std::string_view text) {
   return std::string(text);
 }
 
-nlohmann::json page_json(storage::Page&& page) {
-  return {
-      {"items", std::move(page.items)},
-      {"next_cursor", page.next_cursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(page.next_cursor)}};
+http::Response page_response(storage::Page&& page) {
+  std::size_t size = 64 + page.next_cursor.size();
+  for (const auto& item : page.items) size += item.size() + 1;
+  std::string body;
+  body.reserve(size);
+  body += "{\"items\":[";
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    if (i > 0) body += ',';
+    body += page.items[i];
+  }
+  body += "],\"next_cursor\":";
+  body += page.next_cursor.empty() ? std::string("null") : nlohmann::json(page.next_cursor).dump();
+  body += '}';
+  return http::text_response(http::Status::ok, std::move(body), http::kJsonContentType);
 }
 
 http::Response json_with_etag(const http::RequestContext& ctx, const nlohmann::json& body) {

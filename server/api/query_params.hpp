@@ -46,7 +46,8 @@ struct PageParams {
 // A free-text filter value (a repository, a package or vulnerability id): 1..512 bytes, no control bytes.
 [[nodiscard]] Result<std::string> parse_name(std::string_view name, std::string_view text);
 
-nlohmann::json page_json(storage::Page&& page);
+// 200 {"items": [...], "next_cursor": "..." | null}, the items spliced in as they are.
+http::Response page_response(storage::Page&& page);
 
 // 200 with `body` and a strong ETag over its bytes, or 304 when If-None-Match names that ETag (or is *).
 http::Response json_with_etag(const http::RequestContext& ctx, const nlohmann::json& body);

@@ -122,7 +122,7 @@ Result<void> add_packages(storage::CatalogQuery& catalog, std::int64_t inventory
   do {
     auto page = catalog.image_packages(inventory, {}, cursor, storage::kMaxPageLimit);
     if (!page) return std::unexpected(page.error());
-    for (const auto& item : page->items) report.packages.push_back(package_of(item));
+    for (const auto& item : page->items) report.packages.push_back(package_of(nlohmann::json::parse(item)));
     cursor = std::move(page->next_cursor);
   } while (!cursor.empty());
   return {};
@@ -139,7 +139,7 @@ Result<void> add_findings(storage::FindingsQuery& findings, storage::Database& d
     const std::size_t first = report.findings.size();
     std::set<std::string> ids;
     for (const auto& item : page->items) {
-      report.findings.push_back(finding_of(item));
+      report.findings.push_back(finding_of(nlohmann::json::parse(item)));
       ids.insert(report.findings.back().vulnerability);
     }
     auto texts = storage::advisory_texts(db, {ids.begin(), ids.end()});

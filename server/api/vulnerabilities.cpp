@@ -90,7 +90,7 @@ void add_vulnerability_routes(http::Router& router, storage::FindingsQuery& find
                  return findings.vulnerability_images(*id, page->cursor, page->limit);
                });
                if (!result) co_return ctx.error(result.error());
-               co_return http::json_response(Status::ok, page_json(std::move(*result)));
+               co_return page_response(std::move(*result));
              });
 }
 
