@@ -1,6 +1,7 @@
 # Writes a .cpp holding every migration as a raw string literal.
 # cmake -DOUTPUT=<file.cpp> -DINPUTS=<a.sql|b.sql|...> -P embed_migrations.cmake
 # File names must be NNNN_snake_name.sql with versions 1, 2, 3, ... in list order.
+include(${CMAKE_CURRENT_LIST_DIR}/../scripts/embed.cmake)
 string(REPLACE "|" ";" inputs "${INPUTS}")
 set(entries "")
 set(expected 1)
@@ -15,16 +16,8 @@ foreach(path IN LISTS inputs)
     message(FATAL_ERROR "migrations: ${file}: expected version ${expected} (versions are contiguous, listed in order)")
   endif()
   file(READ "${path}" sql)
-  # A delimiter that does not occur in the text, so the literal cannot end early.
-  set(n 0)
-  set(delim "sql${n}")
-  string(FIND "${sql}" ")${delim}\"" at)
-  while(NOT at EQUAL -1)
-    math(EXPR n "${n} + 1")
-    set(delim "sql${n}")
-    string(FIND "${sql}" ")${delim}\"" at)
-  endwhile()
-  string(APPEND entries "    {${version}, \"${name}\", R\"${delim}(${sql})${delim}\"},\n")
+  raw_string_literal(literal "${sql}")
+  string(APPEND entries "    {${version}, \"${name}\", ${literal}},\n")
   math(EXPR expected "${expected} + 1")
 endforeach()
 if(expected EQUAL 1)
@@ -46,11 +39,4 @@ std::span<const Migration> embedded_migrations() { return kMigrations; }
 
 }  // namespace regscand::storage
 ")
-# Rewrite only on change so dependants are not rebuilt for nothing.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" old)
-  if(old STREQUAL text)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${text}")
+write_if_changed("${OUTPUT}" "${text}")
