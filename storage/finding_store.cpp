@@ -14,8 +14,25 @@ using nlohmann::json;
 constexpr std::string_view kReplace = "findings.replace";
 constexpr std::string_view kReplaceScoped = "findings.replace_scoped";
 
+// Both statements: write the findings of `cur` (new, changed or reopened), then count what changed.
+constexpr std::string_view kUpsertCur = R"sql(
+  INSERT INTO findings (inventory_id, package_id, path, vulnerability, severity, severity_source, cvss_score,
+                        cvss_vector, fix_state, fixed_version, remediation, aliases, refs, sources)
+  SELECT * FROM cur
+  ON CONFLICT (inventory_id, package_id, path, vulnerability) DO UPDATE SET severity = excluded.severity,
+    severity_source = excluded.severity_source, cvss_score = excluded.cvss_score,
+    cvss_vector = excluded.cvss_vector, fix_state = excluded.fix_state, fixed_version = excluded.fixed_version,
+    remediation = excluded.remediation, aliases = excluded.aliases, refs = excluded.refs,
+    sources = excluded.sources, last_seen = now(), resolved_at = NULL
+)sql";
+constexpr std::string_view kCounts = R"sql(
+SELECT (SELECT count(*) FROM ev WHERE kind = 'new'), (SELECT count(*) FROM ev WHERE kind = 'resolved'),
+       (SELECT count(*) FROM up)
+)sql";
+
 // `prev` is read before any change in the statement, so a reopened finding counts as new.
-constexpr std::string_view kReplaceSql = R"sql(
+std::string replace_sql() {
+  return R"sql(
 WITH inv AS (
   SELECT id, registry, repository, digest FROM image_inventories
   WHERE registry = $1 AND repository = $2 AND digest = $3
@@ -33,15 +50,8 @@ WITH inv AS (
   SELECT f.package_id, f.path, f.vulnerability FROM findings f JOIN inv ON f.inventory_id = inv.id
   WHERE f.resolved_at IS NULL
 ), up AS (
-  INSERT INTO findings (inventory_id, package_id, path, vulnerability, severity, severity_source, cvss_score,
-                        cvss_vector, fix_state, fixed_version, remediation, aliases, refs, sources)
-  SELECT * FROM cur
-  ON CONFLICT (inventory_id, package_id, path, vulnerability) DO UPDATE SET severity = excluded.severity,
-    severity_source = excluded.severity_source, cvss_score = excluded.cvss_score,
-    cvss_vector = excluded.cvss_vector, fix_state = excluded.fix_state, fixed_version = excluded.fixed_version,
-    remediation = excluded.remediation, aliases = excluded.aliases, refs = excluded.refs,
-    sources = excluded.sources, last_seen = now(), resolved_at = NULL
-  RETURNING package_id, path, vulnerability, severity
+)sql" + std::string(kUpsertCur) +
+         R"sql(  RETURNING package_id, path, vulnerability, severity
 ), gone AS (
   UPDATE findings f SET resolved_at = now() FROM inv
   WHERE f.inventory_id = inv.id AND f.resolved_at IS NULL AND NOT EXISTS (
@@ -58,12 +68,12 @@ WITH inv AS (
   FROM gone g CROSS JOIN inv
   RETURNING kind
 )
-SELECT (SELECT count(*) FROM ev WHERE kind = 'new'), (SELECT count(*) FROM ev WHERE kind = 'resolved'),
-       (SELECT count(*) FROM up)
-)sql";
+)sql" + std::string(kCounts);
+}
 
 // $1: the (inventory, package) pairs re-matched; $2: their findings now. Findings of other packages stay.
-constexpr std::string_view kReplaceScopedSql = R"sql(
+std::string replace_scoped_sql() {
+  return R"sql(
 WITH scope AS (
   SELECT DISTINCT s.inventory_id, s.package_id
   FROM jsonb_to_recordset($1::jsonb) AS s(inventory_id bigint, package_id bigint)
@@ -79,15 +89,8 @@ WITH scope AS (
   JOIN scope s ON s.inventory_id = f.inventory_id AND s.package_id = f.package_id
   WHERE f.resolved_at IS NULL
 ), up AS (
-  INSERT INTO findings (inventory_id, package_id, path, vulnerability, severity, severity_source, cvss_score,
-                        cvss_vector, fix_state, fixed_version, remediation, aliases, refs, sources)
-  SELECT * FROM cur
-  ON CONFLICT (inventory_id, package_id, path, vulnerability) DO UPDATE SET severity = excluded.severity,
-    severity_source = excluded.severity_source, cvss_score = excluded.cvss_score,
-    cvss_vector = excluded.cvss_vector, fix_state = excluded.fix_state, fixed_version = excluded.fixed_version,
-    remediation = excluded.remediation, aliases = excluded.aliases, refs = excluded.refs,
-    sources = excluded.sources, last_seen = now(), resolved_at = NULL
-  RETURNING inventory_id, package_id, path, vulnerability, severity
+)sql" + std::string(kUpsertCur) +
+         R"sql(  RETURNING inventory_id, package_id, path, vulnerability, severity
 ), gone AS (
   UPDATE findings f SET resolved_at = now() FROM scope s
   WHERE f.inventory_id = s.inventory_id AND f.package_id = s.package_id AND f.resolved_at IS NULL
@@ -105,9 +108,8 @@ WITH scope AS (
   FROM gone g JOIN image_inventories i ON i.id = g.inventory_id
   RETURNING kind
 )
-SELECT (SELECT count(*) FROM ev WHERE kind = 'new'), (SELECT count(*) FROM ev WHERE kind = 'resolved'),
-       (SELECT count(*) FROM up)
-)sql";
+)sql" + std::string(kCounts);
+}
 
 // The columns of a finding row both statements share.
 json finding_row(const scanner::Package& p, const scanner::matching::Finding& f) {
@@ -132,7 +134,9 @@ std::string dump(const json& rows) {
 }  // namespace
 
 FindingStore::FindingStore(Database& db) : db_(db) {
-  db_.register_statements("finding store", {{kReplace, kReplaceSql}, {kReplaceScoped, kReplaceScopedSql}});
+  const std::string replace = replace_sql();
+  const std::string replace_scoped = replace_scoped_sql();
+  db_.register_statements("finding store", {{kReplace, replace}, {kReplaceScoped, replace_scoped}});
 }
 
 Result<FindingsChange> FindingStore::replace(const ManifestKey& key,
