@@ -19,15 +19,6 @@ using nlohmann::json;
 constexpr std::array<unsigned char, 16> kUrlNamespace{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
                                                       0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
 
-int severity_rank(std::string_view s) {
-  if (s == "critical") return 5;
-  if (s == "high") return 4;
-  if (s == "medium") return 3;
-  if (s == "low") return 2;
-  if (s == "negligible") return 1;
-  return 0;
-}
-
 using PackageKey =
     std::tuple<std::string, std::string, std::string, std::string>;  // ecosystem name version path
 

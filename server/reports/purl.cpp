@@ -8,10 +8,6 @@
 namespace regscand::server::reports {
 namespace {
 
-bool unreserved(unsigned char c) {
-  return std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_' || c == '~';
-}
-
 std::string lower(std::string_view text) {
   std::string out(text);
   std::ranges::transform(out, out.begin(),
@@ -112,19 +108,7 @@ std::string encode_namespace(std::string_view ns) {
 }  // namespace
 
 std::string purl_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const unsigned char c : text) {
-    if (unreserved(c)) {
-      out += static_cast<char>(c);
-      continue;
-    }
-    out += '%';
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  }
-  return out;
+  return percent_encode(text, ".-_~");  // RFC 3986 unreserved
 }
 
 std::string purl(const ReportPackage& package, const ReportImage& image) {

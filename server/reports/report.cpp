@@ -1,6 +1,33 @@
 #include "server/reports/report.hpp"
 
+#include <cctype>
+
 namespace regscand::server::reports {
+
+int severity_rank(std::string_view severity) {
+  if (severity == "critical") return 5;
+  if (severity == "high") return 4;
+  if (severity == "medium") return 3;
+  if (severity == "low") return 2;
+  if (severity == "negligible") return 1;
+  return 0;
+}
+
+std::string percent_encode(std::string_view text, std::string_view keep) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const unsigned char c : text) {
+    if (std::isalnum(c) != 0 || keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    out += '%';
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  }
+  return out;
+}
 
 std::string image_reference(const ReportImage& image) {
   std::string out = image.registry.empty() ? image.repository : image.registry + "/" + image.repository;

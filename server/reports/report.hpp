@@ -59,6 +59,13 @@ struct ImageReport {
   std::string timestamp;                // RFC 3339 UTC, when the report is made
 };
 
+// A finding's severity (lower case, as ReportFinding holds it) ordered: critical 5, high 4, medium 3, low 2,
+// negligible 1, anything else (unknown) 0.
+int severity_rank(std::string_view severity);
+
+// `text` with each byte that is neither an ASCII letter or digit nor in `keep` as %XX (upper-case hex).
+std::string percent_encode(std::string_view text, std::string_view keep);
+
 // "registry/repository@digest" (the registry omitted when empty).
 std::string image_reference(const ReportImage& image);
 

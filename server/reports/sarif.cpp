@@ -1,6 +1,5 @@
 #include "server/reports/sarif.hpp"
 
-#include <cctype>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -15,15 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kInformationUri = "https://github.com/regscand/regscand";
-
-int severity_rank(std::string_view s) {
-  if (s == "critical") return 5;
-  if (s == "high") return 4;
-  if (s == "medium") return 3;
-  if (s == "low") return 2;
-  if (s == "negligible") return 1;
-  return 0;
-}
 
 std::string upper(std::string_view s) {
   std::string out(s.empty() ? "unknown" : s);
@@ -104,20 +94,8 @@ std::string markdown_escape(std::string_view text, bool cell = false) {
 // A relative URI reference (to ROOTPATH) for a path or an image reference: bytes outside RFC 3986 pchar
 // and '/' are percent-encoded, ':' too (a colon in the first segment would read as a scheme).
 std::string artifact_uri(std::string_view text) {
-  static constexpr std::string_view kKeep = "-._~!$&'()*+,;=@/";
-  static constexpr char kHex[] = "0123456789ABCDEF";
   while (text.starts_with('/')) text.remove_prefix(1);
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) != 0 || kKeep.find(static_cast<char>(c)) != std::string_view::npos) {
-      out += static_cast<char>(c);
-      continue;
-    }
-    out += '%';
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  }
-  return out;
+  return percent_encode(text, "-._~!$&'()*+,;=@/");
 }
 
 std::string fallback_url(std::string_view id) {
