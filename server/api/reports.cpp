@@ -37,6 +37,12 @@ std::string str(const json& item, std::string_view key) {
   return it->get<std::string>();
 }
 
+// An object member of an API item; nullptr when absent, null or not an object.
+const json* object(const json& item, std::string_view key) {
+  const auto it = item.find(key);
+  return it != item.end() && it->is_object() ? &*it : nullptr;
+}
+
 std::vector<std::string> strings(const json& item, std::string_view key) {
   std::vector<std::string> out;
   const auto it = item.find(key);
@@ -57,7 +63,7 @@ r::ReportPackage package_of(const json& item) {
                      str(item, "path"),
                      -1,
                      ""};
-  if (const auto layer = item.find("layer"); layer != item.end() && layer->is_object()) {
+  if (const auto* layer = object(item, "layer")) {
     if (const auto pos = layer->find("position"); pos != layer->end() && pos->is_number_integer()) {
       p.layer = pos->get<int>();
     }
@@ -70,7 +76,7 @@ r::ReportFinding finding_of(const json& item) {
   r::ReportFinding f;
   f.vulnerability = str(item, "vulnerability");
   f.severity = str(item, "severity");
-  if (const auto cvss = item.find("cvss"); cvss != item.end() && cvss->is_object()) {
+  if (const auto* cvss = object(item, "cvss")) {
     if (const auto score = cvss->find("score"); score != cvss->end() && score->is_number()) {
       f.cvss_score = score->get<double>();
     }
@@ -82,7 +88,7 @@ r::ReportFinding finding_of(const json& item) {
   f.aliases = strings(item, "aliases");
   f.references = strings(item, "references");
   f.sources = strings(item, "sources");
-  if (const auto p = item.find("package"); p != item.end() && p->is_object()) f.package = package_of(*p);
+  if (const auto* p = object(item, "package")) f.package = package_of(*p);
   return f;
 }
 
@@ -92,7 +98,7 @@ r::ReportImage image_of(const json& image) {
   r::ReportImage out;
   out.digest = str(image, "digest");
   out.platform = str(image, "platform");
-  if (const auto inv = image.find("inventory"); inv != image.end() && inv->is_object()) {
+  if (const auto* inv = object(image, "inventory")) {
     out.registry = str(*inv, "registry");
     out.repository = str(*inv, "repository");
   }
@@ -109,7 +115,7 @@ r::ReportImage image_of(const json& image) {
       }
     }
   }
-  if (const auto d = image.find("distribution"); d != image.end() && d->is_object()) {
+  if (const auto* d = object(image, "distribution")) {
     out.os_id = str(*d, "id");
     out.os_version = str(*d, "version_id");
     out.os_name = str(*d, "pretty_name");
