@@ -9,18 +9,12 @@
 #include "server/api/findings.hpp"
 #include "server/api/images.hpp"
 #include "server/api/vulnerabilities.hpp"
-#include "tests/server/test_server.hpp"
-#include "tests/support/http_client.hpp"
-#include "tests/support/pg_test.hpp"
+#include "tests/server/api/seeded_catalog.hpp"
 
 namespace regscand::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string digest(char c) {
-  return "sha256:" + std::string(64, c);
-}
 
 // Images A and B in local/team/app, C in local/team/sub/deep (a name with slashes); Debian 12 with
 // openssl and libc6, a PyPI django. A: CVE-2023-0001 (critical, fixed), CVE-2023-0002 (high, not fixed),
@@ -50,16 +44,6 @@ INSERT INTO image_packages (inventory_id, package_id, path, layer)
 SELECT i.id, p.id, CASE p.ecosystem WHEN 'pypi' THEN 'usr/lib/python3/site-packages/Django.dist-info/METADATA'
                    ELSE 'var/lib/dpkg/status' END, CASE p.name WHEN 'django' THEN 1 ELSE 0 END
 FROM image_inventories i, packages p;
-CREATE FUNCTION seed_finding(d text, pkg text, vuln text, sev text, fix text, fixed text, cvss real, aliases jsonb,
-                             resolved boolean) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO findings (inventory_id, package_id, path, vulnerability, severity, severity_source, cvss_score,
-                        cvss_vector, fix_state, fixed_version, remediation, aliases, refs, sources, resolved_at)
-  SELECT i.id, p.id, ip.path, vuln, sev, 'osv', cvss, CASE WHEN cvss IS NULL THEN NULL ELSE 'CVSS:3.1/AV:N' END,
-         fix, fixed, CASE WHEN fixed = '' THEN 'No fix yet' ELSE 'Upgrade ' || pkg || ' to ' || fixed END,
-         aliases, ('["https://example.test/' || vuln || '"]')::jsonb, '["osv"]', CASE WHEN resolved THEN now() END
-  FROM image_inventories i JOIN image_packages ip ON ip.inventory_id = i.id JOIN packages p ON p.id = ip.package_id
-  WHERE i.digest = d AND p.name = pkg
-$$;
 SELECT seed_finding('%A%', 'openssl', 'CVE-2023-0001', 'Critical', 'fixed', '3.0.12-1', 9.8, '[]', false);
 SELECT seed_finding('%A%', 'libc6', 'CVE-2023-0002', 'High', 'not-fixed', '', 7.5, '[]', false);
 SELECT seed_finding('%A%', 'django', 'GHSA-aaaa', 'Medium', 'fixed', '4.2.1', NULL, '["CVE-2023-0003"]', false);
@@ -87,13 +71,6 @@ SELECT registry, repository, digest, 'dpkg/1', 'succeeded', now() - interval '1 
 INSERT INTO jobs (kind, registry, repository, digest) VALUES ('scan', 'local', 'team/app', 'sha256:queued');
 )sql";
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
 std::string url_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -109,44 +86,15 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-class ReadApi : public PgTest {
+class ReadApi : public SeededCatalog {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (HasFatalFailure()) return;
-    exec(replace_all(replace_all(replace_all(kSeed, "%A%", digest('a')), "%B%", digest('b')), "%C%",
-                     digest('c')));
-    catalog_ = std::make_unique<storage::CatalogQuery>(*db_);
-    findings_ = std::make_unique<storage::FindingsQuery>(*db_);
-    server::api::add_finding_routes(server_.router, *catalog_, *findings_);
-    server::api::add_image_routes(server_.router, *catalog_, *findings_);
-    server::api::add_vulnerability_routes(server_.router, *findings_);
-    server_.start(test_server_config(), test_auth_config());
+  std::string seed() const override { return kSeed; }
+  void add_routes(http::Router& router) override {
+    server::api::add_finding_routes(router, *catalog_, *findings_);
+    server::api::add_image_routes(router, *catalog_, *findings_);
+    server::api::add_vulnerability_routes(router, *findings_);
   }
 
-  void exec(const std::string& sql) {
-    pqxx::connection conn(url_);
-    pqxx::work tx(conn);
-    tx.exec(sql);
-    tx.commit();
-  }
-
-  HttpResponse get(const std::string& target, Headers headers = {{"Authorization", "Bearer reader-token"}}) {
-    return http_get(server_.port(), target, headers);
-  }
-  json get_ok(const std::string& target) {
-    const auto res = get(target);
-    EXPECT_EQ(res.status, 200) << target << ": " << res.body;
-    return res.status == 200 ? json::parse(res.body) : json::object();
-  }
-  std::string bad_request(const std::string& target) {
-    const auto res = get(target);
-    EXPECT_EQ(res.status, 400) << target << ": " << res.body;
-    if (res.status != 400) return "";
-    const auto body = json::parse(res.body);
-    EXPECT_EQ(body["error"]["code"], "invalid_argument");
-    return body["error"]["message"].get<std::string>();
-  }
   // Every item of a listing, page by page.
   std::vector<json> walk(const std::string& target, int limit, const std::function<void()>& between = {}) {
     std::vector<json> all;
@@ -162,10 +110,6 @@ class ReadApi : public PgTest {
     }
     return all;
   }
-
-  std::unique_ptr<storage::CatalogQuery> catalog_;
-  std::unique_ptr<storage::FindingsQuery> findings_;
-  TestServer server_;
 };
 
 const std::vector<std::string>& endpoints() {

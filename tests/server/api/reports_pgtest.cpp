@@ -8,18 +8,12 @@
 #include <set>
 
 #include "server/api/reports.hpp"
-#include "tests/server/test_server.hpp"
-#include "tests/support/http_client.hpp"
-#include "tests/support/pg_test.hpp"
+#include "tests/server/api/seeded_catalog.hpp"
 
 namespace regscand::testing {
 namespace {
 
 using nlohmann::json;
-
-std::string digest(char c) {
-  return "sha256:" + std::string(64, c);
-}
 
 // A: Debian 12 with openssl (an epoch), libc6 and a scoped npm package; CVE-2023-0001 critical on openssl,
 // CVE-2023-0002 high on libc6 (no fix), GHSA-aaaa medium on the npm package, a resolved one. B: 1,200
@@ -50,22 +44,12 @@ FROM image_inventories i, packages p WHERE i.digest = '%A%' AND p.ecosystem <> '
 INSERT INTO image_packages (inventory_id, package_id, path, layer)
 SELECT i.id, p.id, 'usr/lib/python3/site-packages/' || p.name || '.dist-info/METADATA', 1
 FROM image_inventories i, packages p WHERE i.digest = '%B%' AND p.ecosystem = 'pypi';
-CREATE FUNCTION seed_finding(d text, pkg text, vuln text, sev text, fixed text, cvss real, resolved boolean)
-RETURNS void LANGUAGE sql AS $$
-  INSERT INTO findings (inventory_id, package_id, path, vulnerability, severity, severity_source, cvss_score,
-                        cvss_vector, fix_state, fixed_version, remediation, aliases, refs, sources, resolved_at)
-  SELECT i.id, p.id, ip.path, vuln, sev, 'osv', cvss, CASE WHEN cvss IS NULL THEN NULL ELSE 'CVSS:3.1/AV:N' END,
-         CASE WHEN fixed = '' THEN 'not-fixed' ELSE 'fixed' END, fixed,
-         CASE WHEN fixed = '' THEN 'No fix yet' ELSE 'Upgrade ' || pkg || ' to ' || fixed END,
-         '[]', ('["https://example.test/' || vuln || '"]')::jsonb, '["osv"]', CASE WHEN resolved THEN now() END
-  FROM image_inventories i JOIN image_packages ip ON ip.inventory_id = i.id JOIN packages p ON p.id = ip.package_id
-  WHERE i.digest = d AND p.name = pkg
-$$;
-SELECT seed_finding('%A%', 'openssl', 'CVE-2023-0001', 'Critical', '1:3.0.12-1', 9.8, false);
-SELECT seed_finding('%A%', 'libc6', 'CVE-2023-0002', 'High', '', 7.5, false);
-SELECT seed_finding('%A%', '@scope/pkg', 'GHSA-aaaa', 'Medium', '1.0.1', NULL, false);
-SELECT seed_finding('%A%', 'libc6', 'CVE-2022-9999', 'Low', '2.36-10', 3.1, true);
-SELECT seed_finding('%B%', 'pkg' || n, 'CVE-2024-' || lpad(n::text, 4, '0'), 'Low', '', NULL, false)
+SELECT seed_finding('%A%', 'openssl', 'CVE-2023-0001', 'Critical', 'fixed', '1:3.0.12-1', 9.8, '[]', false);
+SELECT seed_finding('%A%', 'libc6', 'CVE-2023-0002', 'High', 'not-fixed', '', 7.5, '[]', false);
+SELECT seed_finding('%A%', '@scope/pkg', 'GHSA-aaaa', 'Medium', 'fixed', '1.0.1', NULL, '[]', false);
+SELECT seed_finding('%A%', 'libc6', 'CVE-2022-9999', 'Low', 'fixed', '2.36-10', 3.1, '[]', true);
+SELECT seed_finding('%B%', 'pkg' || n, 'CVE-2024-' || lpad(n::text, 4, '0'), 'Low', 'not-fixed', '', NULL, '[]',
+                    false)
 FROM generate_series(1, 1200) n;
 INSERT INTO feed_sources (source, kind, record_count, last_attempt_at, last_success_at)
 VALUES ('/feeds/osv', 'osv-dir', 1, now(), now());
@@ -75,57 +59,16 @@ INSERT INTO advisories (source, advisory_id, fingerprint, doc) VALUES
     "cvss": [], "severity": null, "severity_source": "", "references": [], "affected": []}');
 )sql";
 
-std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
-class ReportApi : public PgTest {
+class ReportApi : public SeededCatalog {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (HasFatalFailure()) return;
-    exec(replace_all(replace_all(replace_all(kSeed, "%A%", digest('a')), "%B%", digest('b')), "%C%",
-                     digest('c')));
-    catalog_ = std::make_unique<storage::CatalogQuery>(*db_);
-    findings_ = std::make_unique<storage::FindingsQuery>(*db_);
-    server::api::add_report_routes(server_.router, *catalog_, *findings_, *db_);
-    server_.start(test_server_config(), test_auth_config());
+  std::string seed() const override { return kSeed; }
+  void add_routes(http::Router& router) override {
+    server::api::add_report_routes(router, *catalog_, *findings_, *db_);
   }
 
-  void exec(const std::string& sql) {
-    pqxx::connection conn(url_);
-    pqxx::work tx(conn);
-    tx.exec(sql);
-    tx.commit();
-  }
-
-  HttpResponse get(const std::string& target, Headers headers = {{"Authorization", "Bearer reader-token"}}) {
-    return http_get(server_.port(), target, headers);
-  }
-  json get_ok(const std::string& target, std::string_view content_type) {
-    const auto res = get(target);
-    EXPECT_EQ(res.status, 200) << target << ": " << res.body;
-    EXPECT_EQ(res.header("Content-Type").value_or(""), content_type) << target;
-    return res.status == 200 ? json::parse(res.body) : json::object();
-  }
-  std::string bad_request(const std::string& target) {
-    const auto res = get(target);
-    EXPECT_EQ(res.status, 400) << target << ": " << res.body;
-    if (res.status != 400) return "";
-    const auto body = json::parse(res.body);
-    EXPECT_EQ(body["error"]["code"], "invalid_argument");
-    return body["error"]["message"].get<std::string>();
-  }
   std::string report(char image, std::string_view format) {
     return "/v1/images/" + digest(image) + "/report?format=" + std::string(format);
   }
-
-  std::unique_ptr<storage::CatalogQuery> catalog_;
-  std::unique_ptr<storage::FindingsQuery> findings_;
-  TestServer server_;
 };
 
 TEST_F(ReportApi, Sarif) {
