@@ -51,36 +51,43 @@ std::array<std::string, 3> sort_key(FindingSort sort) {
 std::string image_findings_sql(FindingSort sort) {
   const auto key = sort_key(sort);
   // The image's findings first, always: with the optional filters a generic plan of the prepared statement
-  // estimated 8 packages and probed the findings index once per package of the catalog.
+  // estimated 8 packages and probed the findings index once per package of the catalog. The introducing
+  // layer is looked up, and the JSON built, for the page's rows only.
   return R"sql(
-WITH f AS MATERIALIZED (SELECT * FROM findings WHERE inventory_id = $1::bigint AND resolved_at IS NULL)
+WITH f AS MATERIALIZED (SELECT * FROM findings WHERE inventory_id = $1::bigint AND resolved_at IS NULL),
+page AS (
+  SELECT f.*, p.name AS p_name, p.version AS p_version, p.ecosystem AS p_ecosystem,
+         p.source_name AS p_source_name, )sql" +
+         sql::package_type("p", "$2") + R"sql( AS p_type, k.k0, k.k1, k.k2, k.k3, k.k4
+  FROM f
+  JOIN packages p ON p.id = f.package_id
+  CROSS JOIN LATERAL (SELECT ()sql" +
+         key[0] + ")::bigint AS k0, (" + key[1] + ")::text AS k1, (" + key[2] + R"sql()::text AS k2,
+                             f.package_id AS k3, f.path AS k4) k
+  WHERE (cardinality($3::text[]) = 0 OR f.severity = ANY($3::text[]))
+    AND ($4::text = '' OR ($4::text = 'true') = (f.fix_state = 'fixed'))
+    AND ($5::text = '' OR p.name = $5::text OR p.source_name = $5::text)
+    AND ($6::text = '' OR ($6::text = 'language') = (p.ecosystem = ANY($2::text[])))
+    AND (NOT $7::boolean
+         OR (k.k0, k.k1, k.k2, k.k3, k.k4) > ($8::bigint, $9::text, $10::text, $11::bigint, $12::text))
+  ORDER BY k.k0, k.k1, k.k2, k.k3, k.k4
+  LIMIT $13::integer
+)
 SELECT jsonb_build_object('vulnerability', f.vulnerability, 'severity', lower(f.severity),
          'severity_source', f.severity_source, 'cvss', )sql" +
          cvss_json("f") + R"sql(,
          'fixable', f.fix_state = 'fixed', 'fix_state', f.fix_state, 'fixed_version', nullif(f.fixed_version, ''),
          'remediation', f.remediation, 'aliases', f.aliases, 'references', f.refs, 'sources', f.sources,
-         'package', jsonb_build_object('name', p.name, 'version', p.version, 'ecosystem', p.ecosystem,
-           'type', )sql" +
-         sql::package_type("p", "$2") + R"sql(, 'source_name', p.source_name, 'path', f.path,
+         'package', jsonb_build_object('name', f.p_name, 'version', f.p_version, 'ecosystem', f.p_ecosystem,
+           'type', f.p_type, 'source_name', f.p_source_name, 'path', f.path,
            'layer', jsonb_build_object('position', ip.layer, 'digest', l.digest)),
          'first_seen', )sql" +
          sql_time("f.first_seen") + ", 'last_seen', " + sql_time("f.last_seen") + R"sql()::text,
-       k.k0, k.k1, k.k2, k.k3, k.k4
-FROM f
-JOIN packages p ON p.id = f.package_id
+       f.k0, f.k1, f.k2, f.k3, f.k4
+FROM page f
 LEFT JOIN image_packages ip ON ip.inventory_id = f.inventory_id AND ip.package_id = f.package_id AND ip.path = f.path
 LEFT JOIN image_layers l ON l.inventory_id = f.inventory_id AND l.position = ip.layer
-CROSS JOIN LATERAL (SELECT ()sql" +
-         key[0] + ")::bigint AS k0, (" + key[1] + ")::text AS k1, (" + key[2] + R"sql()::text AS k2,
-                           f.package_id AS k3, f.path AS k4) k
-WHERE (cardinality($3::text[]) = 0 OR f.severity = ANY($3::text[]))
-  AND ($4::text = '' OR ($4::text = 'true') = (f.fix_state = 'fixed'))
-  AND ($5::text = '' OR p.name = $5::text OR p.source_name = $5::text)
-  AND ($6::text = '' OR ($6::text = 'language') = (p.ecosystem = ANY($2::text[])))
-  AND (NOT $7::boolean
-       OR (k.k0, k.k1, k.k2, k.k3, k.k4) > ($8::bigint, $9::text, $10::text, $11::bigint, $12::text))
-ORDER BY k.k0, k.k1, k.k2, k.k3, k.k4
-LIMIT $13::integer
+ORDER BY f.k0, f.k1, f.k2, f.k3, f.k4
 )sql";
 }
 
