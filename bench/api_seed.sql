@@ -48,7 +48,8 @@ FROM image_inventories i, generate_series(0, 4) l;
 INSERT INTO image_packages (inventory_id, package_id, path, layer)
 SELECT i.id, CASE WHEN k < 10 THEN k + 1 ELSE 11 + (i.id % 30) * 90 + (k - 10) END, 'var/lib/dpkg/status',
        CASE WHEN k < 10 THEN 0 ELSE 1 + k % 4 END
-FROM image_inventories i, generate_series(0, 99) k;
+FROM image_inventories i, generate_series(0, 99) k
+ORDER BY i.id, k;  -- a scan writes an image's rows together
 
 INSERT INTO advisories (source, advisory_id, fingerprint, doc)
 SELECT 'bench/osv.zip', 'CVE-2024-' || lpad((p * 2 + j)::text, 5, '0'), md5(p::text || j),
@@ -74,6 +75,7 @@ SELECT ip.inventory_id, ip.package_id, ip.path, 'CVE-2024-' || lpad((ip.package_
        jsonb_build_array('DSA-' || (ip.package_id * 2 + j)),
        '["https://security-tracker.debian.org/tracker/"]', '["bench/osv.zip"]'
 FROM image_packages ip, generate_series(0, 1) j
-WHERE ip.package_id <= 10 OR (ip.package_id - 11) % 90 < 40;
+WHERE ip.package_id <= 10 OR (ip.package_id - 11) % 90 < 40
+ORDER BY ip.inventory_id, ip.package_id, j;
 COMMIT;
 ANALYZE;
