@@ -1,7 +1,7 @@
-// A small ImageReport for the renderer tests: Debian 12 with openssl, libssl3 and libc6, a PyPI Django with no
-// path and a scoped npm package; CVE-2023-0001 on openssl (critical, 9.8) and libssl3 (high, 7.5), GHSA-aaaa
-// medium (no score, an alias, a date-only published), a low one whose texts and references are hostile
-// (markup, quotes, control bytes, invalid UTF-8, javascript: URLs) and an unknown one.
+// A small ImageReport for the renderer tests: Debian 12 with openssl, libssl3 and libc6, a PyPI Django with
+// no path and a scoped npm package; CVE-2023-0001 on openssl (critical, 9.8) and libssl3 (high, 7.5),
+// GHSA-aaaa medium (no score, an alias, a date-only published), a low one whose texts and references are
+// hostile (markup, quotes, control bytes, invalid UTF-8, javascript: URLs) and an unknown one.
 #pragma once
 
 #include "server/reports/report.hpp"
