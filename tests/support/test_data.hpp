@@ -1,4 +1,5 @@
-// The shared test data (../shared/data, read in place) and a whole-file read for fixtures.
+// The test data committed under tests/data (third-party files, each folder with its PROVENANCE.md), read in
+// place, and a whole-file read for fixtures.
 #pragma once
 
 #include <filesystem>
@@ -8,8 +9,8 @@
 
 namespace regscand::testing {
 
-inline std::filesystem::path shared_data() {
-  return std::filesystem::path(REGSCAND_SHARED_DATA);
+inline std::filesystem::path test_data() {
+  return std::filesystem::path(REGSCAND_TEST_DATA);
 }
 
 // The bytes of `path`; empty when it cannot be read (the test's own assertions then fail).
