@@ -261,6 +261,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SERVER_BODY_LIMIT_BYTES",
                                "REGSCAND_SERVER_REQUEST_TIMEOUT",
                                "REGSCAND_SERVER_SHUTDOWN_TIMEOUT",
+                               "REGSCAND_SERVER_DRAIN_DELAY",
                                "REGSCAND_SERVER_THREADS",
                                "REGSCAND_DATABASE_URL",
                                "REGSCAND_DATABASE_URL_FILE",
@@ -289,7 +290,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCHEDULER_MAX_PER_MINUTE"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
-  EXPECT_EQ(names.size(), 33u);
+  EXPECT_EQ(names.size(), 34u);
 }
 
 TEST(Environment, ProcessEnvironmentReadsEnviron) {
