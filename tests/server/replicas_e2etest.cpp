@@ -342,7 +342,7 @@ TEST_F(ReplicasE2E, TwoReplicasScanEveryImageOnceAndHandOverOnSigtermAndSigkill)
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   };
   std::cout << "[ replicas ] SIGTERM to finished elsewhere " << ms(taken_over_in)
-            << " ms; SIGKILL to finished " << ms(recovered_in) << " ms; surviving replica's peak RSS"
+            << " ms; SIGKILL to finished " << ms(recovered_in) << " ms; surviving replica's peak RSS "
             << peak_rss << "; whole test " << ms(Clock::now() - t0) << " ms\n";
 }
 
