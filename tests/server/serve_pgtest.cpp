@@ -34,7 +34,8 @@ class ServeEmbedded : public ::testing::Test {
         REGSCAND_BINARY, std::vector<std::string>{"serve"},
         std::map<std::string, std::string>{{"REGSCAND_DATA_DIR", data_dir_.string()},
                                            {"REGSCAND_SERVER_LISTEN", "127.0.0.1:" + std::to_string(port_)},
-                                           {"REGSCAND_LOGGING_LEVEL", "info"}},
+                                           {"REGSCAND_LOGGING_LEVEL", "info"},
+                                           {"REGSCAND_SERVER_DRAIN_DELAY", "0s"}},
         dir_.path() / "daemon.log");
   }
 
