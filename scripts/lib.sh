@@ -5,7 +5,7 @@ RSD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Build and test dependencies: all Debian 12 packages, nothing downloaded at build time.
 RSD_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates clang-format
+  build-essential cmake ninja-build mold pkg-config git ca-certificates clang-format
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev
   libyaml-cpp-dev libcli11-dev prometheus-cpp-dev libarchive-dev libgtest-dev libgmock-dev
   libsqlite3-dev
