@@ -21,7 +21,9 @@ main() {
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$REGSCAND_ROOT"
 
-install_missing_packages buildah crun debootstrap skopeo docker-registry curl
+install_missing_packages buildah debootstrap skopeo docker-registry curl
+# chroot isolation: RUN steps need no OCI runtime and no cgroup setup (crun refuses hybrid cgroups).
+export BUILDAH_ISOLATION=chroot
 
 version=$(sed -n 's/^project(regscand VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
