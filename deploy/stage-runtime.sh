@@ -13,8 +13,8 @@ uid=$3
 mkdir -p "$rootfs"/usr/local/bin "$rootfs"/etc/ssl/certs "$rootfs"/var/lib/dpkg/status.d "$rootfs"/tmp \
   "$rootfs"/var/lib/regscand
 install -m 0755 "$binary" "$rootfs"/usr/local/bin/regscand
-# Merged /usr, as in Debian 12: /lib, /lib64, /bin and /sbin are links into /usr.
-for dir in lib lib64 bin sbin; do
+# Merged /usr, as in Debian 12: /lib and /lib64 are links into /usr (the loader is /lib64/ld-linux-*).
+for dir in lib lib64; do
   if [ -L "/$dir" ]; then ln -sfn "$(readlink "/$dir")" "$rootfs/$dir"; fi
 done
 
@@ -59,6 +59,10 @@ for package in $(printf '%s\n' "${packages[@]}" | sort -u); do
 done
 
 copy /etc/ssl/certs/ca-certificates.crt
+# Where OpenSSL's default verify paths (OPENSSLDIR /usr/lib/ssl) look, linked as Debian's openssl does.
+mkdir -p "$rootfs"/usr/lib/ssl
+ln -sfn /etc/ssl/certs/ca-certificates.crt "$rootfs"/usr/lib/ssl/cert.pem
+ln -sfn /etc/ssl/certs "$rootfs"/usr/lib/ssl/certs
 copy "$(realpath /etc/os-release)"
 ln -sfr "$rootfs$(realpath /etc/os-release)" "$rootfs"/etc/os-release
 cat >"$rootfs"/etc/passwd <<PASSWD
