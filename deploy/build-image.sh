@@ -106,7 +106,8 @@ cleanup() {
   [ -z "${tmp:-}" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
-say "regscand version in the image: $(buildah run "$container" -- /usr/local/bin/regscand version)"
+say "regscand version, run in the image:"
+buildah run "$container" -- /usr/local/bin/regscand version </dev/null
 
 rm -rf "$out/oci"
 buildah push --quiet "$tag" "oci:$out/oci:$version" >/dev/null
