@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <exception>
 #include <iostream>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "config/config.hpp"
 #include "server/api/version.hpp"
 #include "server/commands.hpp"
+#include "server/healthcheck_command.hpp"
 #include "server/scan_command.hpp"
 
 namespace {
@@ -94,6 +96,12 @@ int run(int argc, char** argv) {
   feeds_import->add_flag("--force", force_import, "import even when a source is unchanged");
   add_config_option(feeds_import);
   auto* version = app.add_subcommand("version", "Print the version and exit.");
+  std::string healthcheck_url = server::kDefaultHealthcheckUrl;
+  auto* healthcheck = app.add_subcommand(
+      "healthcheck",
+      "GET a URL (default: the image's /healthz) and exit 0 on a 2xx answer within 5 s, 1 otherwise:\n"
+      "the container HEALTHCHECK, for images with no curl or shell.");
+  healthcheck->add_option("URL", healthcheck_url, "http(s) URL to probe");
   auto* config_cmd = app.add_subcommand("config", "Work with the configuration.");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand(
@@ -109,6 +117,7 @@ int run(int argc, char** argv) {
   }
 
   if (scan->parsed()) return server::run_scan(scan_options);
+  if (healthcheck->parsed()) return server::run_healthcheck(healthcheck_url, std::chrono::seconds(5));
   if (version->parsed()) {
     std::cout << "regscand " << server::api::version() << "\n";
     return 0;
