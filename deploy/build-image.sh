@@ -19,7 +19,7 @@ set -euo pipefail
 main() {
 
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
-cd "$REGSCAND_ROOT"
+cd "$RSD_ROOT"
 
 install_missing_packages buildah debootstrap skopeo docker-registry curl
 # chroot isolation: RUN steps need no OCI runtime and no cgroup setup (crun refuses hybrid cgroups).
@@ -93,7 +93,7 @@ source_url=$(git remote get-url origin 2>/dev/null | sed -E 's#//[^/@]*@#//#' ||
 [ -z "$source_url" ] || build_args+=(--build-arg "SOURCE=$source_url")
 if [ -n "${RSD_CCACHE_DIR:-}" ]; then
   build_args+=(--volume "$(realpath "$RSD_CCACHE_DIR"):/host-ccache" --build-arg CCACHE_DIR=/host-ccache
-    --build-arg "SOURCE_DIR=$REGSCAND_ROOT" --build-arg "CCACHE_BASEDIR=$(ccache -k base_dir 2>/dev/null || echo /)")
+    --build-arg "SOURCE_DIR=$RSD_ROOT" --build-arg "CCACHE_BASEDIR=$(ccache -k base_dir 2>/dev/null || echo /)")
 fi
 # Docker format: the OCI image config has no HEALTHCHECK. Host network: the build stage runs apt-get.
 say "buildah build -t $tag"
