@@ -388,8 +388,9 @@ const std::vector<Case>& cases() {
   return kCases;
 }
 
-// Shared files that are not release files: Trivy's Ubuntu Pro (ESM) status, read by its ESM analyzer.
-const std::set<std::string> kNotReleaseFiles = {"trivy/ubuntu/esm_disabled_status.json",
+// Files that are not release files: the folder's provenance, and Trivy's Ubuntu Pro (ESM) status, read by
+// its ESM analyzer.
+const std::set<std::string> kNotReleaseFiles = {"PROVENANCE.md", "trivy/ubuntu/esm_disabled_status.json",
                                                 "trivy/ubuntu/esm_enabled_status.json"};
 
 std::string describe(const std::optional<Distribution>& d) {
