@@ -1,7 +1,8 @@
 // deploy/kubernetes as shipped: every manifest parses, the kustomization lists exactly the manifests, and
 // the resources have the properties issue 12 asks for (two replicas, probes, a locked-down pod, Secrets
 // only by reference, a PDB, a NetworkPolicy, Prometheus annotations, a grace period longer than the
-// daemon's shutdown timeout). The ConfigMap's regscand.yaml reads its secrets from the projected files.
+// daemon's readiness drain plus its shutdown timeout). The ConfigMap's regscand.yaml reads its secrets from
+// the projected files.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -162,10 +163,11 @@ TEST_F(KubernetesManifests, SecretsAreProjectedFilesTheConfigReads) {
   }
   EXPECT_TRUE(mounted);
 
-  // Graceful termination: the grace period covers the preStop pause and the daemon's shutdown timeout.
+  // Graceful termination: the grace period covers the readiness drain and the daemon's shutdown timeout.
   const int grace = pod()["spec"]["terminationGracePeriodSeconds"].as<int>();
-  const int pre_stop = container()["lifecycle"]["preStop"]["sleep"]["seconds"].as<int>();
-  EXPECT_GT(grace, pre_stop + seconds(config["server"]["shutdown_timeout"].as<std::string>()));
+  EXPECT_GT(grace, seconds(config["server"]["drain_delay"].as<std::string>()) +
+                       seconds(config["server"]["shutdown_timeout"].as<std::string>()));
+  EXPECT_FALSE(container()["lifecycle"]) << "the daemon drains itself; the image has no shell for a hook";
 }
 
 TEST_F(KubernetesManifests, ServiceBudgetAndNetworkPolicySelectThePods) {
