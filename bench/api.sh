@@ -51,6 +51,7 @@ auth:
 registries:
   - {name: bench, kind: distribution, url: "http://127.0.0.1:9", webhook_tokens: ["bench-webhook-token-0123456789"]}
 scanner: {workers: 0}
+feeds: {sources: []}
 scheduler: {enabled: false}
 YAML
 "$bin" migrate --config "$tmp/regscand.yaml" >"$tmp/migrate.log" 2>&1 || { cat "$tmp/migrate.log"; exit 1; }

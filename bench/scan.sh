@@ -112,6 +112,7 @@ logging: {level: warn}
 registries:
   - {name: local, kind: distribution, url: "http://127.0.0.1:$port", webhook_tokens: ["$hook"]}
 scanner: {workers: 2, poll_interval: 1s}
+feeds: {sources: []}
 YAML
 "$bin" serve --config "$tmp/regscand.yaml" >"$tmp/daemon.log" 2>&1 &
 daemon_pid=$!

@@ -24,6 +24,7 @@ logging: {level: warn}
 registries:
   - {name: bench, kind: distribution, url: "http://127.0.0.1:9", webhook_tokens: ["bench-webhook-token-0123456789"]}
 scanner: {workers: 0}
+feeds: {sources: []}
 YAML
 "$bin" serve --config "$tmp/regscand.yaml" >"$tmp/daemon.log" 2>&1 &
 pid=$!

@@ -119,10 +119,13 @@ struct ScannerConfig {
 
 // Advisory feeds the daemon imports and matches inventories against.
 struct FeedsConfig {
-  // Each a filesystem path (kept as written; relative = relative to the working directory) or an
-  // http:// / https:// URL without user info, query or fragment. At most 64, no duplicates.
-  // Empty = no feeds, nothing matched.
-  std::vector<std::string> sources;
+  // Each "default" (the built-in upstream sources, scanner/feeds/default_sources.hpp), a filesystem path
+  // (kept as written; relative = relative to the working directory) or an http:// / https:// URL without
+  // user info, query or fragment. At most 64, no duplicates. Empty = no feeds, nothing matched.
+  std::vector<std::string> sources{"default"};
+  // "" = fetch upstream; else an http(s) base URL or a local directory onto which every URL source is
+  // rewritten as <mirror>/<host>/<path> (no trailing '/').
+  std::string mirror;
   std::chrono::milliseconds refresh_interval{std::chrono::hours(6)};  // 1m..30d
 };
 

@@ -162,6 +162,7 @@ void emit_feeds(YAML::Emitter& out, const FeedsConfig& feeds) {
   out << YAML::BeginSeq;
   for (const auto& source : feeds.sources) out << YAML::DoubleQuoted << redact_feed_source(source);
   out << YAML::EndSeq;
+  out << YAML::Key << "mirror" << YAML::Value << YAML::DoubleQuoted << feeds.mirror;
   plain_entry(out, "refresh_interval", format_duration(feeds.refresh_interval));
   out << YAML::EndMap;
 }

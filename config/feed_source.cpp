@@ -79,8 +79,10 @@ Result<void> check_path(std::string_view source) {
 Result<void> check_feed_source_entry(const std::vector<std::string>& sources, std::size_t index) {
   const std::string& source = sources[index];
   if (source.empty()) return fail(ErrorCode::InvalidArgument, "must not be empty");
-  auto form = is_url(source) ? check_url(source) : check_path(source);
-  if (!form) return form;
+  if (source != kDefaultFeedSources) {
+    auto form = is_url(source) ? check_url(source) : check_path(source);
+    if (!form) return form;
+  }
   for (std::size_t j = 0; j < index; ++j) {
     if (sources[j] == source) {
       return fail(ErrorCode::InvalidArgument,
@@ -106,6 +108,24 @@ Result<void> check_feed_sources(const std::vector<std::string>& sources, std::st
                        origin);
     }
   }
+  return {};
+}
+
+Result<void> set_feed_mirror(std::string& mirror, std::string_view text) {
+  if (text.empty()) {
+    mirror.clear();
+    return {};
+  }
+  if (is_url(text)) {
+    if (auto ok = check_url(text); !ok) return ok;
+    auto url = parse_registry_url(text);
+    if (!url) return std::unexpected(std::move(url).error());
+    mirror = url->to_string();
+    return {};
+  }
+  if (auto ok = check_path(text); !ok) return ok;
+  while (text.size() > 1 && text.back() == '/') text.remove_suffix(1);
+  mirror = std::string(text);
   return {};
 }
 

@@ -1,5 +1,6 @@
-// Checking feeds.sources entries (internal to config/). A source is a filesystem path, kept as
-// written, or an http:// / https:// URL. Errors never quote a source: a URL might carry credentials.
+// Checking feeds.sources entries and feeds.mirror (internal to config/). A source is the keyword "default"
+// (the built-in upstream list), a filesystem path, kept as written, or an http:// / https:// URL. Errors
+// never quote a source: a URL might carry credentials.
 #pragma once
 
 #include <string>
@@ -10,9 +11,9 @@
 
 namespace regscand::config {
 
-// Problem-only check of sources[index]: not empty; a "scheme://" form must be http or https, with
-// no user info (user:password@), query or fragment, and a valid host[:port]; a path must hold no
-// control characters; and no earlier entry may be equal to it.
+// Problem-only check of sources[index]: not empty; "default" is accepted as is; a "scheme://" form must be
+// http or https, with no user info (user:password@), query or fragment, and a valid host[:port]; a path must
+// hold no control characters; and no earlier entry may be equal to it.
 [[nodiscard]] Result<void> check_feed_source_entry(const std::vector<std::string>& sources,
                                                    std::size_t index);
 
@@ -23,6 +24,10 @@ namespace regscand::config {
 // ("feeds.sources[2]: ...") and end with " (origin)" when `origin` is given.
 [[nodiscard]] Result<void> check_feed_sources(const std::vector<std::string>& sources,
                                               std::string_view origin = {});
+
+// Sets feeds.mirror from `text`: "" (none), an http(s) base URL as parse_registry_url() accepts it (stored
+// normalized, no trailing '/'), or a local directory path (no control characters; trailing '/' removed).
+[[nodiscard]] Result<void> set_feed_mirror(std::string& mirror, std::string_view text);
 
 // For dumps of a Config built in code (load() rejects user info): the source with any user info
 // of a URL replaced by "<redacted>".

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "config/base/log.hpp"
+#include "config/feed_source.hpp"
 #include "config/limits.hpp"
 #include "config/listen_address.hpp"
 #include "config/units.hpp"
@@ -200,6 +201,8 @@ constexpr std::array kScalarFields{
                 [](C c, T t) { return set_duration(c.scanner.retry_backoff, t, kRetryBackoffRange); }},
     ScalarField{"scanner.retry_backoff_max", kDuration, false, "",
                 [](C c, T t) { return set_duration(c.scanner.retry_backoff_max, t, kRetryBackoffMaxRange); }},
+    ScalarField{"feeds.mirror", kString, false, "",
+                [](C c, T t) { return set_feed_mirror(c.feeds.mirror, t); }},
     ScalarField{"feeds.refresh_interval", kDuration, false, "",
                 [](C c, T t) { return set_duration(c.feeds.refresh_interval, t, kRefreshIntervalRange); }},
     ScalarField{"scheduler.enabled", kBoolean, false, "",

@@ -32,6 +32,7 @@ struct ItemField {
 inline constexpr std::string_view kTokensPath = "auth.tokens";
 inline constexpr std::string_view kWebhookTokensPath = "auth.webhook_tokens";
 inline constexpr std::string_view kFeedSourcesPath = "feeds.sources";  // a list of strings
+inline constexpr std::string_view kDefaultFeedSources = "default";     // the entry naming the built-in list
 inline constexpr std::string_view kConfigFileVariable = "REGSCAND_CONFIG";
 
 std::span<const ScalarField> scalar_fields();

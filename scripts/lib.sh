@@ -11,6 +11,7 @@ RSD_PACKAGES=(
   libsqlite3-dev
   postgresql-15 postgresql-client-15 openssl curl
   docker-registry skopeo umoci wrk
+  docker-compose
 )
 
 as_root() {

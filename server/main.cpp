@@ -89,12 +89,27 @@ int run(int argc, char** argv) {
       "import",
       "Import feed sources (OSV all.zip or directory of records, Debian security tracker JSON, Alpine\n"
       "secdb JSON; detected by content) into the database, then re-match the stored inventories the\n"
-      "change touches. Without SOURCE, the configured feeds.sources. Unchanged sources are skipped.");
+      "change touches. Without SOURCE, the configured feeds.sources (\"default\": the built-in upstream "
+      "list,\n"
+      "docs/feeds.md); URLs are read through feeds.mirror when set. Unchanged sources are skipped.");
   feeds_import->add_option(
       "SOURCE", feed_sources,
       "feed files, directories or http(s) URLs (user:token@ in a URL is sent as Basic auth)");
   feeds_import->add_flag("--force", force_import, "import even when a source is unchanged");
   add_config_option(feeds_import);
+  auto* feeds_status = feeds->add_subcommand(
+      "status",
+      "Print each feed source's last success, last check, last error and advisory count, as stored in\n"
+      "the database (shared by every replica). Exit 1 when a configured source has not been imported\n"
+      "or its last attempt failed.");
+  add_config_option(feeds_status);
+  std::filesystem::path mirror_dir;
+  auto* feeds_mirror = feeds->add_subcommand(
+      "mirror",
+      "Download the configured upstream feed URLs into DIR/<host>/<path>; any static file server on DIR\n"
+      "is then a feeds.mirror. Exit 1 when any source failed (the others are still written).");
+  feeds_mirror->add_option("DIR", mirror_dir, "the mirror directory (created when missing)")->required();
+  add_config_option(feeds_mirror);
   auto* version = app.add_subcommand("version", "Print the version and exit.");
   std::string healthcheck_url = server::kDefaultHealthcheckUrl;
   auto* healthcheck = app.add_subcommand(
@@ -132,6 +147,8 @@ int run(int argc, char** argv) {
   if (serve->parsed()) return server::run_serve(*config);
   if (migrate->parsed()) return server::run_migrate(*config);
   if (feeds_import->parsed()) return server::run_feeds_import(*config, feed_sources, force_import);
+  if (feeds_status->parsed()) return server::run_feeds_status(*config);
+  if (feeds_mirror->parsed()) return server::run_feeds_mirror(*config, mirror_dir);
   return kExitConfig;
 }
 

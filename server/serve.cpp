@@ -16,6 +16,7 @@
 #include "server/api/version.hpp"
 #include "server/commands.hpp"
 #include "server/database_setup.hpp"
+#include "server/feeds/feed_metrics.hpp"
 #include "server/feeds/feed_refresher.hpp"
 #include "server/feeds/feed_service.hpp"
 #include "server/http/metrics.hpp"
@@ -130,7 +131,8 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
   storage::InventoryStore inventory(db);
   storage::AdvisoryStore advisories(db);
   storage::FindingStore findings(db);
-  feeds::FeedService feed_service(advisories, inventory, findings, feeds::fetch_options(config));
+  feeds::FeedService feed_service(advisories, inventory, findings, feeds::fetch_options(config),
+                                  config.feeds.mirror);
   if (auto loaded = feed_service.load()) {
     spdlog::info("feeds: {} advisories loaded", *loaded);
   } else {
@@ -169,8 +171,11 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
     spdlog::critical("cannot serve HTTP: {}", server.error().message);
     return 1;
   }
+  const auto feed_sources = feeds::effective_sources(config);
+  feeds::FeedMetrics feed_metrics(metrics, feed_sources);
   feeds::FeedRefresher refresher(db, advisories, feed_service,
-                                 {config.feeds.sources, config.feeds.refresh_interval});
+                                 {feed_sources, config.feeds.refresh_interval, std::chrono::seconds(10),
+                                  [&feed_metrics](const auto& stored) { feed_metrics.update(stored); }});
   jobs::Scheduler scheduler(rescans,
                             jobs::SchedulerOptions::from(config.scheduler, config.scanner, db.conninfo()));
   (*server)->start();

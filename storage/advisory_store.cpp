@@ -19,6 +19,7 @@ constexpr std::string_view kValidators = "advisories.validators";
 constexpr std::string_view kRememberValidators = "advisories.remember_validators";
 constexpr std::string_view kUpsertSource = "advisories.upsert_source";
 constexpr std::string_view kFailure = "advisories.failure";
+constexpr std::string_view kChecked = "advisories.checked";
 constexpr std::string_view kExisting = "advisories.existing";
 constexpr std::string_view kNamesOf = "advisories.names_of";
 constexpr std::string_view kDelete = "advisories.delete";
@@ -63,11 +64,13 @@ AdvisoryStore::AdvisoryStore(Database& db) : db_(db) {
           {kUpsertSource,
            "INSERT INTO feed_sources (source, kind, fingerprint, record_count, rejected_count, "
            "last_attempt_at,"
-           " last_success_at, last_error, etag, last_modified) VALUES ($1, $2, $3, $4::integer, $5::integer,"
-           " now(), now(), NULL, nullif($6, ''), nullif($7, ''))"
+           " last_success_at, last_checked_at, last_error, etag, last_modified) VALUES ($1, $2, $3, "
+           "$4::integer,"
+           " $5::integer, now(), now(), now(), NULL, nullif($6, ''), nullif($7, ''))"
            " ON CONFLICT (source) DO UPDATE SET kind = excluded.kind, fingerprint = excluded.fingerprint,"
            " record_count = excluded.record_count, rejected_count = excluded.rejected_count,"
-           " last_attempt_at = now(), last_success_at = now(), last_error = NULL, etag = excluded.etag,"
+           " last_attempt_at = now(), last_success_at = now(), last_checked_at = now(), last_error = NULL, "
+           "etag = excluded.etag,"
            " last_modified = excluded.last_modified"},
           {kValidators,
            "SELECT coalesce(etag, ''), coalesce(last_modified, '') FROM feed_sources"
@@ -78,6 +81,9 @@ AdvisoryStore::AdvisoryStore(Database& db) : db_(db) {
           {kFailure,
            "INSERT INTO feed_sources (source, kind, last_attempt_at, last_error) VALUES ($1, $2, now(), $3)"
            " ON CONFLICT (source) DO UPDATE SET last_attempt_at = now(), last_error = excluded.last_error"},
+          {kChecked,
+           "UPDATE feed_sources SET last_attempt_at = now(), last_checked_at = now(), last_error = NULL"
+           " WHERE source = $1 AND last_success_at IS NOT NULL"},
           {kExisting, "SELECT advisory_id, id, fingerprint FROM advisories WHERE source = $1"},
           {kNamesOf, "SELECT DISTINCT name FROM advisory_keys WHERE advisory IN" + ids},
           {kDelete, "DELETE FROM advisories WHERE id IN" + ids},
@@ -98,7 +104,9 @@ AdvisoryStore::AdvisoryStore(Database& db) : db_(db) {
           {kLoadAll, "SELECT doc::text FROM advisories ORDER BY id"},
           {kSources, "SELECT source, kind, coalesce(fingerprint, ''), record_count, rejected_count, " +
                          timestamp("last_attempt_at") + ", " + timestamp("last_success_at") +
-                         ", coalesce(last_error, '') FROM feed_sources ORDER BY source"},
+                         ", coalesce(last_error, ''), " + timestamp("last_checked_at") +
+                         ", coalesce(extract(epoch FROM last_checked_at)::float8, 0) FROM feed_sources ORDER "
+                         "BY source"},
       });
 }
 
@@ -213,6 +221,14 @@ Result<void> AdvisoryStore::record_failure(const std::string& source, const std:
   });
 }
 
+Result<void> AdvisoryStore::mark_checked(const std::string& source) {
+  return db_.run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_prepared(std::string(kChecked), source);
+    tx.commit();
+  });
+}
+
 Result<std::vector<scanner::feeds::Advisory>> AdvisoryStore::load_all() {
   auto docs = db_.run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
@@ -239,7 +255,8 @@ Result<std::vector<FeedSourceStatus>> AdvisoryStore::sources() {
     for (const auto& r : tx.exec_prepared(std::string(kSources))) {
       out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
                      r[3].as<std::int64_t>(), r[4].as<std::int64_t>(), r[5].as<std::string>(),
-                     r[6].as<std::string>(), r[7].as<std::string>()});
+                     r[6].as<std::string>(), r[7].as<std::string>(), r[8].as<std::string>(),
+                     r[9].as<double>()});
     }
     tx.commit();
     return out;

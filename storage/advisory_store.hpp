@@ -32,6 +32,8 @@ struct FeedSourceStatus {
   std::string source, kind, fingerprint;
   std::int64_t record_count = 0, rejected_count = 0;
   std::string last_attempt_at, last_success_at, last_error;  // RFC 3339 UTC; "" when never
+  std::string last_checked_at;                               // imported, or found unchanged; "" when never
+  double last_checked_unix = 0;  // the same in seconds since the epoch; 0 when never
 };
 
 class AdvisoryStore {
@@ -52,6 +54,8 @@ class AdvisoryStore {
                                            const scanner::feeds::Validators& validators = {});
   [[nodiscard]] Result<void> record_failure(const std::string& source, const std::string& kind,
                                             const std::string& error);
+  // A source imported before was found unchanged (304 or same fingerprint): checked now, no error.
+  [[nodiscard]] Result<void> mark_checked(const std::string& source);
   [[nodiscard]] Result<std::vector<scanner::feeds::Advisory>> load_all();
   [[nodiscard]] Result<std::vector<FeedSourceStatus>> sources();
 

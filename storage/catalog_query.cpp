@@ -53,7 +53,8 @@ SELECT jsonb_build_object(
             FROM jobs WHERE state IN ('queued', 'running')),
   'feeds', (SELECT coalesce(jsonb_agg(jsonb_build_object('source', source, 'kind', kind,
                      'records', record_count, 'last_success_at', )sql" +
-         sql_time("last_success_at") + ", 'last_attempt_at', " + sql_time("last_attempt_at") + R"sql(,
+         sql_time("last_success_at") + ", 'last_checked_at', " + sql_time("last_checked_at") +
+         ", 'last_attempt_at', " + sql_time("last_attempt_at") + R"sql(,
                      'last_error', last_error) ORDER BY source), '[]'::jsonb) FROM feed_sources),
   'oldest_scan_of_recently_pulled', (
     SELECT jsonb_build_object('registry', m.registry, 'repository', m.repository, 'digest', m.digest,

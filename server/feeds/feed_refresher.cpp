@@ -8,11 +8,9 @@ namespace regscand::server::feeds {
 namespace {
 
 // What changes whenever any source is imported successfully.
-Result<std::string> feed_state(storage::AdvisoryStore& advisories) {
-  auto sources = advisories.sources();
-  if (!sources) return std::unexpected(std::move(sources).error());
+std::string feed_state(const std::vector<storage::FeedSourceStatus>& sources) {
   std::string state;
-  for (const auto& s : *sources) state += s.source + '\n' + s.last_success_at + '\n' + s.fingerprint + '\n';
+  for (const auto& s : sources) state += s.source + '\n' + s.last_success_at + '\n' + s.fingerprint + '\n';
   return state;
 }
 
@@ -27,7 +25,7 @@ FeedRefresher::~FeedRefresher() {
 }
 
 void FeedRefresher::start() {
-  if (auto state = feed_state(advisories_)) loaded_state_ = *state;
+  if (auto sources = advisories_.sources()) loaded_state_ = feed_state(*sources);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -81,10 +79,13 @@ void FeedRefresher::refresh_if_due(std::chrono::steady_clock::time_point& next_i
 }
 
 void FeedRefresher::reload_if_changed() {
-  auto state = feed_state(advisories_);
-  if (!state || *state == loaded_state_) return;
+  auto sources = advisories_.sources();
+  if (!sources) return;
+  if (options_.on_state) options_.on_state(*sources);
+  auto state = feed_state(*sources);
+  if (state == loaded_state_) return;
   if (auto loaded = service_.load()) {
-    loaded_state_ = std::move(*state);
+    loaded_state_ = std::move(state);
     spdlog::info("feeds: advisory index reloaded ({} advisories)", *loaded);
   } else {
     spdlog::warn("feeds: reloading the advisory index failed: {}", loaded.error().message);

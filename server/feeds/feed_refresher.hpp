@@ -1,10 +1,12 @@
 // The daemon's feed loop, on a thread of its own: imports the configured sources every refresh interval
 // (one replica at a time: the others skip the round while the feed lock is held) and reloads the advisory
 // index whenever any replica or `regscand feeds import` has imported something since the last load.
+// Downloads happen only here, never before the daemon serves: with every source unreachable it serves on.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,6 +21,8 @@ struct RefresherOptions {
   std::vector<std::string> sources;
   std::chrono::milliseconds refresh_interval{std::chrono::hours(6)};
   std::chrono::milliseconds check_every{std::chrono::seconds(10)};  // for imports made elsewhere
+  // Called with the stored per-source state on every check (e.g. FeedMetrics::update).
+  std::function<void(const std::vector<storage::FeedSourceStatus>&)> on_state;
 };
 
 class FeedRefresher {

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <optional>
 
+#include "scanner/feeds/default_sources.hpp"
 #include "scanner/feeds/load.hpp"
+#include "scanner/feeds/mirror.hpp"
 #include "scanner/matching/match.hpp"
 
 namespace regscand::server::feeds {
@@ -29,12 +31,18 @@ scanner::feeds::FetchOptions fetch_options(const config::Config& config) {
   return options;
 }
 
+std::vector<std::string> effective_sources(const config::Config& config) {
+  return scanner::feeds::expand_sources(config.feeds.sources);
+}
+
 FeedService::FeedService(storage::AdvisoryStore& advisories, storage::InventoryStore& inventories,
-                         storage::FindingStore& findings, scanner::feeds::FetchOptions fetch)
+                         storage::FindingStore& findings, scanner::feeds::FetchOptions fetch,
+                         std::string mirror)
     : advisories_(advisories),
       inventories_(inventories),
       findings_(findings),
       fetch_(std::move(fetch)),
+      mirror_(std::move(mirror)),
       matchers_(scanner::ecosystems::builtin_matchers()),
       index_(std::make_shared<const scanner::matching::AdvisoryIndex>()) {}
 
@@ -69,20 +77,25 @@ void FeedService::import_one(const std::string& source, bool force, SourceReport
       spdlog::warn("feeds: recording the failure of {} failed: {}", r.source, recorded.error().message);
     }
   };
+  const auto checked = [&] {
+    r.skipped = true;
+    if (auto marked = advisories_.mark_checked(r.source); !marked) {
+      spdlog::warn("feeds: {}: recording the check failed: {}", r.source, marked.error().message);
+    }
+  };
+  auto location = scanner::feeds::mirror_source(source, mirror_);
+  if (!location) return record(location.error().message);
   std::optional<scanner::feeds::FetchedFile> fetched;  // a URL's body; removed when this returns
-  std::filesystem::path path = source;
-  if (scanner::feeds::is_url_source(source)) {
+  std::filesystem::path path = *location;
+  if (scanner::feeds::is_url_source(*location)) {
     scanner::feeds::Validators known;
     if (!force) {
       auto stored = advisories_.validators(r.source);
       if (stored) known = std::move(*stored);  // else ask unconditionally
     }
-    auto got = scanner::feeds::fetch_feed(source, known, fetch_);
+    auto got = scanner::feeds::fetch_feed(*location, known, fetch_);
     if (!got) return record(got.error().message);
-    if (got->not_modified) {
-      r.skipped = true;
-      return;
-    }
+    if (got->not_modified) return checked();
     fetched = std::move(got->file);
     path = fetched->path();
   }
@@ -95,7 +108,7 @@ void FeedService::import_one(const std::string& source, bool force, SourceReport
   if (!force) {
     auto stored = advisories_.fingerprint(r.source);
     if (stored && *stored && **stored == *fingerprint) {
-      r.skipped = true;
+      checked();
       if (!fetched) return;
       if (auto kept = advisories_.remember_validators(r.source, fetched->validators()); !kept) {
         spdlog::warn("feeds: {}: storing ETag/Last-Modified failed: {}", r.source, kept.error().message);

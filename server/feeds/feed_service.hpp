@@ -43,11 +43,16 @@ struct ImportReport {
 // How the daemon and `regscand feeds import` download URL sources: into <data_dir>/scratch.
 scanner::feeds::FetchOptions fetch_options(const config::Config& config);
 
+// feeds.sources with "default" expanded (scanner/feeds/default_sources.hpp): what the daemon imports.
+std::vector<std::string> effective_sources(const config::Config& config);
+
 class FeedService {
  public:
-  // `fetch` says how URL sources are downloaded (scratch directory, size cap, timeouts).
+  // `fetch` says how URL sources are downloaded (scratch directory, size cap, timeouts); a non-empty
+  // `mirror` (feeds.mirror) is where URL sources are read from instead (scanner/feeds/mirror.hpp).
   FeedService(storage::AdvisoryStore& advisories, storage::InventoryStore& inventories,
-              storage::FindingStore& findings, scanner::feeds::FetchOptions fetch = {});
+              storage::FindingStore& findings, scanner::feeds::FetchOptions fetch = {},
+              std::string mirror = {});
 
   // Builds the index from every stored advisory and swaps it in; the advisory count.
   [[nodiscard]] Result<std::size_t> load();
@@ -60,7 +65,8 @@ class FeedService {
   // Imports each source (a source that fails is recorded with its error; the others go on), then, when
   // anything changed, reloads the index and re-matches the inventories the change touched. A URL is
   // downloaded to a scratch file (deleted afterwards), asked conditionally unless `force`: a 304, like an
-  // unchanged fingerprint, skips it. Sources are stored and reported under redact_source(source).
+  // unchanged fingerprint, skips it (the source is marked checked). Sources are stored and reported under
+  // redact_source(source), also when read through the mirror.
   ImportReport import(const std::vector<std::string>& sources, bool force);
 
   [[nodiscard]] Result<RematchReport> rematch(const std::set<std::string>& names);
@@ -73,6 +79,7 @@ class FeedService {
   storage::InventoryStore& inventories_;
   storage::FindingStore& findings_;
   const scanner::feeds::FetchOptions fetch_;
+  const std::string mirror_;
   const scanner::ecosystems::Matchers matchers_;
   mutable std::mutex mutex_;
   std::shared_ptr<const scanner::matching::AdvisoryIndex> index_;

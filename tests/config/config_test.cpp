@@ -77,7 +77,7 @@ TEST(Load, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(config->scanner.poll_interval, milliseconds(5'000));
   EXPECT_EQ(config->scanner.retry_backoff, milliseconds(10'000));
   EXPECT_EQ(config->scanner.retry_backoff_max, milliseconds(600'000));
-  EXPECT_TRUE(config->feeds.sources.empty());
+  EXPECT_EQ(config->feeds.sources, std::vector<std::string>{"default"});
   EXPECT_EQ(config->feeds.refresh_interval, milliseconds(6 * 3'600'000));
 }
 

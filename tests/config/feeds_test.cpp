@@ -1,4 +1,5 @@
-// feeds: sources (paths and http(s) URLs) and refresh_interval, from YAML and the environment.
+// feeds: sources ("default", paths and http(s) URLs), mirror and refresh_interval, from YAML and the
+// environment.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,12 +39,66 @@ std::string numbered(std::size_t n, const char* separator) {
 TEST(Feeds, Defaults) {
   const auto config = load(std::nullopt, {});
   ASSERT_TRUE(config.has_value()) << config.error().message;
-  EXPECT_TRUE(config->feeds.sources.empty());
+  EXPECT_EQ(config->feeds.sources, Sources{"default"});
+  EXPECT_EQ(config->feeds.mirror, "");
   EXPECT_EQ(config->feeds.refresh_interval, milliseconds(6 * 3'600'000));
   EXPECT_EQ(FeedsConfig{}.refresh_interval, std::chrono::hours(6));
   const auto empty_section = load_yaml("feeds:\n");
   ASSERT_TRUE(empty_section.has_value()) << empty_section.error().message;
-  EXPECT_TRUE(empty_section->feeds.sources.empty());
+  EXPECT_EQ(empty_section->feeds.sources, Sources{"default"});
+}
+
+TEST(Feeds, DefaultKeepsTheBuiltInListAndAddsTo) {
+  const auto extra = load_yaml(sources_yaml("default, /srv/extra.json"));
+  ASSERT_TRUE(extra.has_value()) << extra.error().message;
+  EXPECT_EQ(extra->feeds.sources, (Sources{"default", "/srv/extra.json"}));
+  const auto only = load_yaml("feeds:\n  sources: [default]\n");
+  ASSERT_TRUE(only.has_value()) << only.error().message;
+  EXPECT_EQ(only->feeds.sources, Sources{"default"});
+  expect_error(load_yaml(sources_yaml("default, /a, default")),
+               "feeds.sources[2]: duplicate of feeds.sources[0] (test.yaml:1:");
+  const auto env = load(std::nullopt, {{"REGSCAND_FEEDS_SOURCES", "default,https://m.example/x.json"}});
+  ASSERT_TRUE(env.has_value()) << env.error().message;
+  EXPECT_EQ(env->feeds.sources, (Sources{"default", "https://m.example/x.json"}));
+}
+
+TEST(Feeds, EmptyListTurnsFeedsOff) {
+  const auto off = load_yaml(sources_yaml(""));
+  ASSERT_TRUE(off.has_value()) << off.error().message;
+  EXPECT_TRUE(off->feeds.sources.empty());
+  const auto env = load(std::nullopt, {{"REGSCAND_FEEDS_SOURCES", ""}});
+  ASSERT_TRUE(env.has_value()) << env.error().message;
+  EXPECT_TRUE(env->feeds.sources.empty());
+}
+
+TEST(Feeds, MirrorIsAnHttpBaseUrlOrADirectory) {
+  const auto url = load_yaml("feeds: {mirror: \"HTTP://Mirror:8000/feeds/\"}\n");
+  ASSERT_TRUE(url.has_value()) << url.error().message;
+  EXPECT_EQ(url->feeds.mirror, "http://mirror:8000/feeds");
+  const auto dir = load_yaml("feeds: {mirror: /srv/feeds-mirror/}\n");
+  ASSERT_TRUE(dir.has_value()) << dir.error().message;
+  EXPECT_EQ(dir->feeds.mirror, "/srv/feeds-mirror");
+  const auto env = load_yaml("feeds: {mirror: /srv/a}\n", {{"REGSCAND_FEEDS_MIRROR", "https://m.example"}});
+  ASSERT_TRUE(env.has_value()) << env.error().message;
+  EXPECT_EQ(env->feeds.mirror, "https://m.example");
+  const auto off = load_yaml("feeds: {mirror: /srv/a}\n", {{"REGSCAND_FEEDS_MIRROR", ""}});
+  ASSERT_TRUE(off.has_value()) << off.error().message;
+  EXPECT_EQ(off->feeds.mirror, "");
+}
+
+TEST(Feeds, BadMirrorsAreRejectedUnquoted) {
+  expect_error(
+      load_yaml("feeds: {mirror: \"ftp://m/x\"}\n"),
+      "feeds.mirror: unsupported URL scheme \"ftp\": use http://, https:// or a file path (test.yaml:1:");
+  const auto creds = load_yaml("feeds: {mirror: \"https://u:mirror-secret@m/x\"}\n");
+  expect_error(creds, "feeds.mirror: must not contain user info (user:password@)");
+  expect_no_leak(creds, "mirror-secret");
+  const auto query = load(std::nullopt, {{"REGSCAND_FEEDS_MIRROR", "https://m/x?token=q-secret"}});
+  expect_error(query, "feeds.mirror: must not have a query or fragment (from REGSCAND_FEEDS_MIRROR)");
+  expect_no_leak(query, "q-secret");
+  expect_error(load_yaml("feeds: {mirror: \"/srv/a\\tb\"}\n"),
+               "feeds.mirror: must not contain control characters");
+  expect_error(load_yaml("feeds: {mirror: [a]}\n"), "feeds.mirror: expected a string, got a list");
 }
 
 TEST(Feeds, ReadsAListOfPathsAndUrls) {
@@ -209,7 +264,8 @@ TEST(FeedsEnvironment, EachErrorNamesTheEntryAndTheVariable) {
 
 TEST(FeedsEnvironment, VariablesAreKnown) {
   const auto names = environment_variable_names();
-  for (const char* name : {"REGSCAND_FEEDS_SOURCES", "REGSCAND_FEEDS_REFRESH_INTERVAL"}) {
+  for (const char* name :
+       {"REGSCAND_FEEDS_SOURCES", "REGSCAND_FEEDS_MIRROR", "REGSCAND_FEEDS_REFRESH_INTERVAL"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
 }
@@ -242,7 +298,8 @@ TEST(Feeds, ValidateChecksCodeBuiltConfigs) {
 TEST(FeedsDump, ListsTheSourcesAndRoundTrips) {
   const auto config = load_yaml(R"(
 feeds:
-  sources: [/var/lib/osv.zip, "relative/alpine.json", "https://mirror.example.com/debian.json", "123", "~"]
+  sources: [default, /var/lib/osv.zip, "relative/alpine.json", "https://mirror.example.com/debian.json", "123", "~"]
+  mirror: http://mirror:8000
   refresh_interval: 45m
 )");
   ASSERT_TRUE(config.has_value()) << config.error().message;
@@ -253,6 +310,7 @@ feeds:
   const auto reloaded = load_yaml(dump);
   ASSERT_TRUE(reloaded.has_value()) << reloaded.error().message << "\n" << dump;
   EXPECT_EQ(reloaded->feeds.sources, config->feeds.sources);
+  EXPECT_EQ(reloaded->feeds.mirror, "http://mirror:8000");
   EXPECT_EQ(reloaded->feeds.refresh_interval, milliseconds(45 * 60'000));
   EXPECT_EQ(dump_redacted(*reloaded), dump);
 }
@@ -261,10 +319,15 @@ TEST(FeedsDump, DefaultsDumpAndReload) {
   const auto defaults = load(std::nullopt, {});
   ASSERT_TRUE(defaults.has_value());
   const std::string dump = dump_redacted(*defaults);
-  EXPECT_NE(dump.find("feeds:\n  sources: []\n  refresh_interval: 6h"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("feeds:\n  sources:\n    - \"default\"\n  mirror: \"\"\n  refresh_interval: 6h"),
+            std::string::npos)
+      << dump;
   const auto reloaded = load_yaml(dump);
   ASSERT_TRUE(reloaded.has_value()) << reloaded.error().message << "\n" << dump;
-  EXPECT_TRUE(reloaded->feeds.sources.empty());
+  EXPECT_EQ(reloaded->feeds.sources, Sources{"default"});
+  Config off;
+  off.feeds.sources.clear();
+  EXPECT_NE(dump_redacted(off).find("feeds:\n  sources: []\n"), std::string::npos) << dump_redacted(off);
   EXPECT_EQ(reloaded->feeds.refresh_interval, std::chrono::hours(6));
 }
 

@@ -67,7 +67,8 @@ class DaemonE2E : public ::testing::Test {
     } else {
       out << "    auth: {type: anonymous}\n";
     }
-    out << "scanner: {workers: 2, poll_interval: 1s, retry_backoff: 1s, lease: 3s}\n";
+    out << "scanner: {workers: 2, poll_interval: 1s, retry_backoff: 1s, lease: 3s}\n"
+        << "feeds: {sources: []}\n";  // the default sources are upstream URLs: no test reaches the internet
   }
 
   std::unique_ptr<Daemon> start_daemon() {

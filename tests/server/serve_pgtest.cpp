@@ -35,7 +35,8 @@ class ServeEmbedded : public ::testing::Test {
         std::map<std::string, std::string>{{"REGSCAND_DATA_DIR", data_dir_.string()},
                                            {"REGSCAND_SERVER_LISTEN", "127.0.0.1:" + std::to_string(port_)},
                                            {"REGSCAND_LOGGING_LEVEL", "info"},
-                                           {"REGSCAND_SERVER_DRAIN_DELAY", "0s"}},
+                                           {"REGSCAND_SERVER_DRAIN_DELAY", "0s"},
+                                           {"REGSCAND_FEEDS_SOURCES", ""}},
         dir_.path() / "daemon.log");
   }
 
@@ -89,7 +90,9 @@ TEST_F(ServeEmbedded, RecoversAfterSigkill) {
 
 TEST_F(ServeEmbedded, RefusesNonLoopbackWithoutTokens) {
   testing::Daemon daemon(REGSCAND_BINARY, {"serve"},
-                         {{"REGSCAND_DATA_DIR", data_dir_.string()}, {"REGSCAND_SERVER_LISTEN", "0.0.0.0:0"}},
+                         {{"REGSCAND_DATA_DIR", data_dir_.string()},
+                          {"REGSCAND_SERVER_LISTEN", "0.0.0.0:0"},
+                          {"REGSCAND_FEEDS_SOURCES", ""}},
                          dir_.path() / "refused.log");
   const auto code = daemon.wait(seconds(30));
   ASSERT_TRUE(code.has_value());
@@ -102,9 +105,9 @@ TEST(Migrate, AppliesOnceThenIsANoOp) {
   auto cluster = testing::PgCluster::create();
   ASSERT_TRUE(cluster) << cluster.error().message;
   testing::TempDir dir;
-  const std::map<std::string, std::string> env{
-      {"REGSCAND_DATABASE_URL", (*cluster)->url()},
-      {"REGSCAND_AUTH_TOKENS", "ci:admin:ci-admin-token-0123456789"}};
+  const std::map<std::string, std::string> env{{"REGSCAND_DATABASE_URL", (*cluster)->url()},
+                                               {"REGSCAND_AUTH_TOKENS", "ci:admin:ci-admin-token-0123456789"},
+                                               {"REGSCAND_FEEDS_SOURCES", ""}};
   testing::Daemon first(REGSCAND_BINARY, {"migrate"}, env, dir.path() / "first.log");
   ASSERT_EQ(first.wait(seconds(60)), 0) << first.log();
   EXPECT_NE(first.log().find("migrated from version 0"), std::string::npos) << first.log();

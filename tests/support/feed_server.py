@@ -2,7 +2,8 @@
 """A small HTTP/1.1 file server for the feed download tests (tests/support/feed_server.hpp).
 
 Serves the files under --root on 127.0.0.1 at a free port and prints the port on its first line.
-  /files/PATH           the file, with ETag and Last-Modified; If-None-Match / If-Modified-Since -> 304
+  /files/PATH           the file (PATH percent-decoded), with ETag and Last-Modified; If-None-Match /
+                        If-Modified-Since -> 304
   /noetag/PATH          the file without validators
   /redirect/N/PATH      N redirects (302), then /files/PATH
   /auth/PATH            the file, only with Basic auth as user "reader", password "s3cret:/@" (else 401)
@@ -21,6 +22,7 @@ import os
 import ssl
 import sys
 import threading
+import urllib.parse
 
 PASSWORD = "s3cret:/@"
 
@@ -76,7 +78,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         kind = parts[1] if len(parts) > 1 else ""
         rest = parts[2] if len(parts) > 2 else ""
         if kind == "files":
-            return self.serve_file(rest)
+            return self.serve_file(urllib.parse.unquote(rest))
         if kind == "noetag":
             return self.serve_file(rest, validators=False)
         if kind == "redirect":
