@@ -277,6 +277,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCANNER_RETRY_BACKOFF",
                                "REGSCAND_SCANNER_RETRY_BACKOFF_MAX",
                                "REGSCAND_FEEDS_SOURCES",
+                               "REGSCAND_FEEDS_MIRROR",
                                "REGSCAND_FEEDS_REFRESH_INTERVAL",
                                "REGSCAND_SCHEDULER_ENABLED",
                                "REGSCAND_SCHEDULER_TICK",
@@ -286,7 +287,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCHEDULER_MAX_PER_MINUTE"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
-  EXPECT_EQ(names.size(), 33u);
+  EXPECT_EQ(names.size(), 34u);
 }
 
 TEST(Environment, ProcessEnvironmentReadsEnviron) {
