@@ -6,8 +6,7 @@
 # Usage: bench/api.sh [images] [seconds]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${REGSCAND_BIN:-$root/build/server/regscand}
-unset REGSCAND_BIN  # regscand refuses unknown REGSCAND_* variables
+bin=${BENCH_REGSCAND:-$root/build/server/regscand}
 images=${1:-10000}
 seconds=${2:-10}
 rate=500

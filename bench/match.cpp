@@ -1,12 +1,13 @@
 // bench/match: feeds and matching, in one run, each figure beside its target.
-//   import   load_feed() of every shared feed (OSV Go and PyPI all.zip, Alpine secdb v3.3-v3.11, Debian
+//   import   load_feed() of every feed in tests/data (OSV Go and PyPI all.zip, Alpine secdb v3.3-v3.11,
+//   Debian
 //            tracker samples): wall time, records, peak RSS growth
 //   match    match_inventory() of a 1,000-package Alpine 3.11 inventory (names from secdb, so most have
 //            advisories): mean of 200 runs (target < 5 ms)
 //   re-match 10,000 stored inventories (100 packages each out of 2,000) in a throwaway PostgreSQL, then an
 //            import that changes the advisories of 1% of the package names: wall time of the import plus
 //            the re-match (target < 10 s), with no registry anywhere
-// Usage: regscand_bench_match SHARED_DATA_DIR
+// Usage: regscand_bench_match TEST_DATA_DIR (tests/data)
 #include <sys/resource.h>
 
 #include <chrono>
@@ -52,7 +53,7 @@ std::string fixed2(double v) {
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: %s SHARED_DATA_DIR\n", argv[0]);
+    std::fprintf(stderr, "usage: %s TEST_DATA_DIR\n", argv[0]);
     return 2;
   }
   const fs::path data = argv[1];
@@ -93,7 +94,7 @@ int main(int argc, char** argv) {
   const auto index_start = Clock::now();
   scanner::matching::AdvisoryIndex index(std::move(all));
   const double index_ms = ms_since(index_start);
-  row(("import " + std::to_string(sources.size()) + " shared feeds (ms)").c_str(), fixed2(import_ms), "-");
+  row(("import " + std::to_string(sources.size()) + " feeds (ms)").c_str(), fixed2(import_ms), "-");
   row("  advisories / rejected records", std::to_string(advisories) + "/" + std::to_string(rejected), "-");
   row("  sources this build cannot read (skipped)", std::to_string(unreadable), "0");
   row("  index build (ms)", fixed2(index_ms), "-");

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Feeds and matching figures beside their targets (see bench/match.cpp): import of all shared feed data,
+# Feeds and matching figures beside their targets (see bench/match.cpp): import of the feed data in tests/data,
 # matching 1,000 packages, re-matching 10,000 stored inventories after a 1% feed change.
 # Usage: bench/match.sh   (after the test command or `cmake --build build --target regscand_bench_match`)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${REGSCAND_BENCH_MATCH:-$root/build/bench/regscand_bench_match}
+bin=${BENCH_MATCH:-$root/build/bench/regscand_bench_match}
 [ -x "$bin" ] || { echo "build first: $bin missing" >&2; exit 1; }
-exec "$bin" "${REGSCAND_SHARED_DATA:-$root/../shared/data}"
+exec "$bin" "${BENCH_DATA:-$root/tests/data}"

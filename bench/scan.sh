@@ -11,7 +11,7 @@
 # Usage: bench/scan.sh [MB] [layers].
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${REGSCAND_BIN:-$root/build/server/regscand}
+bin=${BENCH_REGSCAND:-$root/build/server/regscand}
 mb=${1:-512}
 layers=${2:-4}
 [ -x "$bin" ] || { echo "build first: $bin missing" >&2; exit 1; }

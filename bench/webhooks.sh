@@ -5,7 +5,7 @@
 # Prints events/s and p50/p99 beside the floor. Usage: bench/webhooks.sh [seconds] [connections]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=${REGSCAND_BIN:-$root/build/server/regscand}
+bin=${BENCH_REGSCAND:-$root/build/server/regscand}
 seconds=${1:-10}
 connections=${2:-32}
 floor_events=5000

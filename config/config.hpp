@@ -50,6 +50,7 @@ struct ServerConfig {
   std::size_t body_limit_bytes = 1024 * 1024;
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{10'000};
+  std::chrono::milliseconds drain_delay{5'000};  // after SIGTERM: /readyz fails, requests still served
   unsigned threads = 2;
 };
 

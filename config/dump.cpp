@@ -42,6 +42,7 @@ void emit_server(YAML::Emitter& out, const ServerConfig& server) {
   plain_entry(out, "body_limit_bytes", std::to_string(server.body_limit_bytes));
   plain_entry(out, "request_timeout", format_duration(server.request_timeout));
   plain_entry(out, "shutdown_timeout", format_duration(server.shutdown_timeout));
+  plain_entry(out, "drain_delay", format_duration(server.drain_delay));
   plain_entry(out, "threads", std::to_string(server.threads));
   out << YAML::EndMap;
 }

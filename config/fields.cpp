@@ -159,6 +159,8 @@ constexpr std::array kScalarFields{
                 [](C c, T t) { return set_timeout(c.server.request_timeout, t); }},
     ScalarField{"server.shutdown_timeout", kDuration, false, "",
                 [](C c, T t) { return set_timeout(c.server.shutdown_timeout, t); }},
+    ScalarField{"server.drain_delay", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.server.drain_delay, t, kDrainDelayRange); }},
     ScalarField{"server.threads", kCount, false, "",
                 [](C c, T t) { return set_count(c.server.threads, t, kThreadsRange); }},
     ScalarField{"database.url", kString, true, "database.url_file",

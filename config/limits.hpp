@@ -32,6 +32,7 @@ struct DurationRange {
   std::chrono::milliseconds max;
 };
 
+inline constexpr DurationRange kDrainDelayRange{std::chrono::milliseconds(0), std::chrono::minutes(10)};
 inline constexpr DurationRange kLeaseRange{std::chrono::seconds(1), std::chrono::hours(24)};
 inline constexpr DurationRange kPollIntervalRange{std::chrono::milliseconds(10), std::chrono::hours(24)};
 inline constexpr DurationRange kRetryBackoffRange{std::chrono::milliseconds(0), std::chrono::hours(24)};

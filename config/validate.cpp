@@ -88,6 +88,8 @@ Result<void> check_server(const ServerConfig& server) {
     return ok;
   if (auto ok = at("server.request_timeout", check_timeout(server.request_timeout)); !ok) return ok;
   if (auto ok = at("server.shutdown_timeout", check_timeout(server.shutdown_timeout)); !ok) return ok;
+  if (auto ok = at("server.drain_delay", check_duration(server.drain_delay, kDrainDelayRange)); !ok)
+    return ok;
   return at("server.threads", check_range(server.threads, kThreadsRange));
 }
 

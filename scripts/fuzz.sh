@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every parser entry point in tests/fuzz with clang's libFuzzer, under ASan+UBSan.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET (default 60)] [NAME...]   (NAME as in tests/fuzz: dpkg_status, ...)
-# Seeds are the shared data and tests/fuzz/<name>_corpus, read in place; new inputs go to build-fuzz/corpus/<name>
+# Seeds are tests/data and tests/fuzz/<name>_corpus, read in place; new inputs go to build-fuzz/corpus/<name>
 # and crashes to build-fuzz/crashes/<name>. Exit 1 if any target found a crash.
 # clang 16, not Debian's default 14: libstdc++ 12's <expected> needs P0848 (conditionally trivial special
 # members), which clang implements from 16 on but only advertises (__cpp_concepts 202002) from 19 on; and
@@ -11,8 +11,8 @@ source "$(dirname "$0")/lib.sh"
 
 seconds=${1:-60}
 shift || true
-install_missing_packages "${REGSCAND_PACKAGES[@]}" clang-16 libclang-rt-16-dev
-cd "$REGSCAND_ROOT"
+install_missing_packages "${RSD_PACKAGES[@]}" clang-16 libclang-rt-16-dev
+cd "$RSD_ROOT"
 
 dir=build-fuzz
 flags="-U__cpp_concepts -D__cpp_concepts=202002L -DBOOST_ASIO_HAS_CO_AWAIT=1 -DBOOST_ASIO_HAS_STD_COROUTINE=1 -fsanitize=fuzzer-no-link -gline-tables-only"

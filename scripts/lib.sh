@@ -1,11 +1,11 @@
 # Shared by scripts/run.sh and scripts/test.sh: Debian packages and build helpers.
 # shellcheck shell=bash
 
-REGSCAND_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RSD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Build and test dependencies: all Debian 12 packages, nothing downloaded at build time.
-REGSCAND_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ca-certificates clang-format
+RSD_PACKAGES=(
+  build-essential cmake ninja-build mold pkg-config git ca-certificates clang-format
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev libpqxx-dev libspdlog-dev
   libyaml-cpp-dev libcli11-dev prometheus-cpp-dev libarchive-dev libgtest-dev libgmock-dev
   libsqlite3-dev
@@ -17,10 +17,10 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# install_missing_packages [PACKAGE...]: the given packages, or REGSCAND_PACKAGES.
+# install_missing_packages [PACKAGE...]: the given packages, or RSD_PACKAGES.
 install_missing_packages() {
   local wanted=("$@")
-  [ "${#wanted[@]}" -gt 0 ] || wanted=("${REGSCAND_PACKAGES[@]}")
+  [ "${#wanted[@]}" -gt 0 ] || wanted=("${RSD_PACKAGES[@]}")
   local missing=()
   local pkg
   for pkg in "${wanted[@]}"; do
@@ -37,10 +37,10 @@ install_missing_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# build DIR [cmake args...]: configure (once) and build with Ninja: everything, or $REGSCAND_BUILD_TARGET.
+# build DIR [cmake args...]: configure (once) and build with Ninja: everything, or $RSD_BUILD_TARGET.
 build() {
   local dir=$1
   shift
-  cmake -S "$REGSCAND_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir" --parallel "$(nproc)" ${REGSCAND_BUILD_TARGET:+--target "$REGSCAND_BUILD_TARGET"}
+  cmake -S "$RSD_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" --parallel "$(nproc)" ${RSD_BUILD_TARGET:+--target "$RSD_BUILD_TARGET"}
 }

@@ -7,14 +7,14 @@ source "$(dirname "$0")/lib.sh"
 
 install_missing_packages
 # Only the daemon: the tests are the other command's business.
-REGSCAND_BUILD_TARGET=regscand build "$REGSCAND_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGSCAND_SANITIZE=OFF
+RSD_BUILD_TARGET=regscand build "$RSD_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGSCAND_SANITIZE=OFF
 
 # As root the embedded cluster runs as the unprivileged `postgres` user, which must be able to reach
 # the data directory; a checkout under /root is not reachable, so use /var/lib/regscand there.
 if [ "$(id -u)" -eq 0 ] && [ -z "${REGSCAND_DATA_DIR:-}" ] &&
-  ! runuser -u postgres -- test -x "$REGSCAND_ROOT" 2>/dev/null; then
+  ! runuser -u postgres -- test -x "$RSD_ROOT" 2>/dev/null; then
   export REGSCAND_DATA_DIR=/var/lib/regscand
 fi
 
 echo "regscand: serving on http://127.0.0.1:8080 (GET /readyz; Ctrl-C stops)" >&2
-exec "$REGSCAND_ROOT/build/server/regscand" serve "$@"
+exec "$RSD_ROOT/build/server/regscand" serve "$@"

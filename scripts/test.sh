@@ -7,7 +7,14 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 install_missing_packages
-cd "$REGSCAND_ROOT"
+cd "$RSD_ROOT"
+
+echo "== self-contained check" >&2
+# A clone has nothing beside it: no build file, script or test may read a folder outside the repository.
+if git grep -nE '\.\./shar[e]d|shar[e]d/data' -- . ':!*.md'; then
+  echo "error: the files above read a folder beside the clone; copy what they need into tests/data" >&2
+  exit 1
+fi
 
 echo "== clang-format check" >&2
 git ls-files '*.cpp' '*.hpp' | xargs -r clang-format --dry-run --Werror

@@ -17,7 +17,10 @@ namespace regscand::server {
 
 http::Router build_router(const RouteDeps& deps) {
   http::Router router;
-  api::add_health_routes(router, [db = &deps.db] { return check_ready(*db); });
+  api::add_health_routes(router, [db = &deps.db, stopping = deps.shutting_down]() -> Result<void> {
+    if (stopping != nullptr && stopping->load()) return fail(ErrorCode::Unavailable, "shutting down");
+    return check_ready(*db);
+  });
   api::add_metrics_routes(router, deps.metrics);
   api::add_version_routes(router);
   api::add_openapi_routes(router);

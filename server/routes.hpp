@@ -3,6 +3,8 @@
 // route is added here (and to docs/openapi.json), never in serve.cpp.
 #pragma once
 
+#include <atomic>
+
 #include "config/config.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
@@ -27,6 +29,7 @@ struct RouteDeps {
   storage::FindingsQuery& findings;
   storage::RescanStore& rescans;
   storage::ScanStore& scans;
+  const std::atomic<bool>* shutting_down = nullptr;  // once true, /readyz answers 503 "shutting down"
 };
 
 http::Router build_router(const RouteDeps& deps);

@@ -5,6 +5,9 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <ctime>
 #include <random>
 
 #include "server/api/health.hpp"
@@ -96,7 +99,18 @@ void warn_about_open_webhooks(const config::Config& config) {
   }
 }
 
-int serve_with(const config::Config& config, storage::Database& db) {
+// After SIGTERM: /readyz fails for drain_delay (a second signal cuts it short) while requests are still
+// served, so load balancers stop routing here before the listener closes.
+void drain(const config::ServerConfig& server, const sigset_t& signals) {
+  if (server.drain_delay.count() <= 0) return;
+  spdlog::info("readiness off; serving {} ms more before stopping", server.drain_delay.count());
+  const auto ms = server.drain_delay.count();
+  const timespec timeout{static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1'000'000};
+  sigtimedwait(&signals, nullptr, &timeout);
+}
+
+int serve_with(const config::Config& config, OpenDatabase& opened) {
+  storage::Database& db = *opened.db;
   auto migrated = storage::migrate(db);
   if (!migrated) {
     spdlog::critical("migrations failed: {}", migrated.error().message);
@@ -129,8 +143,9 @@ int serve_with(const config::Config& config, storage::Database& db) {
   storage::CatalogQuery catalog(db);
   storage::FindingsQuery findings_query(db);
   storage::RescanStore rescans(db);
-  http::Router router =
-      build_router({config, db, metrics, queue, inbox_writer, catalog, findings_query, rescans, scans});
+  std::atomic<bool> shutting_down{false};
+  http::Router router = build_router(
+      {config, db, metrics, queue, inbox_writer, catalog, findings_query, rescans, scans, &shutting_down});
   warn_about_open_webhooks(config);
 
   std::unique_ptr<storage::JobNotifier> notifier;
@@ -174,13 +189,24 @@ int serve_with(const config::Config& config, storage::Database& db) {
   int received = 0;
   sigwait(&signals, &received);
   spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
+  shutting_down = true;
+  drain(config.server, signals);
   (*server)->shutdown();
+  scheduler.stop();
+  // Jobs get the same grace as requests in flight; the leases of those still running are handed back.
+  const std::size_t abandoned = workers.hand_back(config.server.shutdown_timeout);
   (*server)->wait();
   server->reset();
   inbox_writer.stop();
-  scheduler.stop();
-  workers.stop();
   refresher.stop();
+  if (abandoned > 0) {
+    // Their handlers cannot be interrupted and their jobs are queued again: end without waiting for them.
+    spdlog::warn("exiting with {} job handler(s) still running; their jobs were handed back", abandoned);
+    if (opened.embedded) (void)opened.embedded->stop();
+    spdlog::info("stopped");
+    spdlog::shutdown();
+    std::_Exit(0);
+  }
   return 0;
 }
 
@@ -200,7 +226,7 @@ int run_serve(const config::Config& config) {
     spdlog::critical("database: {}", opened.error().message);
     return 1;
   }
-  const int code = serve_with(config, *opened->db);
+  const int code = serve_with(config, *opened);
   opened->close();
   spdlog::info("stopped");
   return code;

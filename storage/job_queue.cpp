@@ -135,6 +135,18 @@ WHERE id = $1::bigint AND state = 'running' AND lease_owner = $2::text
 RETURNING state
 )sql";
 
+// run_after is kept: the job takes its old place in the claim order.
+constexpr std::string_view kRelease = "job_queue.release_lease";
+constexpr std::string_view kReleaseSql = R"sql(
+WITH j AS (
+  UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), lease_owner = NULL,
+    lease_expires_at = NULL, started_at = NULL, updated_at = now()
+  WHERE id = $1::bigint AND state = 'running' AND lease_owner = $2::text
+  RETURNING id, kind
+)
+SELECT id, pg_notify($3::text, kind) FROM j
+)sql";
+
 constexpr std::string_view kGet = "job_queue.get_job";
 constexpr std::string_view kListAll = "job_queue.list_jobs";
 constexpr std::string_view kListByState = "job_queue.list_jobs_by_state";
@@ -217,6 +229,7 @@ JobQueue::JobQueue(Database& db) : db_(db) {
           {kRenew, std::string(kRenewSql)},
           {kSucceed, std::string(kSucceedSql)},
           {kFail, std::string(kFailSql)},
+          {kRelease, std::string(kReleaseSql)},
           {kGet, "SELECT " + columns + " FROM jobs j WHERE j.id = $1::bigint"},
           {kListAll,
            "SELECT " + columns + " FROM jobs j WHERE j.id < $1::bigint ORDER BY j.id DESC LIMIT $2::integer"},
@@ -312,6 +325,16 @@ Result<JobState> JobQueue::fail(std::int64_t id, std::string_view owner, std::st
           "jobs: job " + std::to_string(id) + " is not running under this owner (lease lost)");
     }
     return parse_job_state(rows[0][0].as<std::string>()).value_or(JobState::Failed);
+  });
+}
+
+Result<bool> JobQueue::release(std::int64_t id, std::string_view owner) {
+  return db_.run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    const auto rows =
+        tx.exec_prepared(std::string(kRelease), id, std::string(owner), std::string(kJobsChannel));
+    tx.commit();
+    return !rows.empty();
   });
 }
 

@@ -1,6 +1,6 @@
 // The durable job queue (table jobs): enqueue, claim with a lease (FOR UPDATE SKIP LOCKED), renew,
-// succeed, fail with backoff, and read back for the API and /metrics. A subject (kind, registry,
-// repository, digest) has at most one queued-or-running job. Every call is one transaction.
+// succeed, fail with backoff, hand back at shutdown, and read back for the API and /metrics. A subject (kind,
+// registry, repository, digest) has at most one queued-or-running job. Every call is one transaction.
 // Blocking (libpqxx): never call on an I/O thread. Errors: Unavailable when the database is down,
 // InvalidArgument for bad arguments, Internal otherwise.
 #pragma once
@@ -82,6 +82,11 @@ class JobQueue {
   // job is no longer running under `owner` (lease lost; nothing recorded).
   [[nodiscard]] Result<JobState> fail(std::int64_t id, std::string_view owner, std::string_view error,
                                       std::chrono::milliseconds backoff, bool permanent = false);
+
+  // A worker that stops before its job ends hands the lease back: the job is queued again at once with
+  // this attempt uncounted, and NOTIFY wakes the other replicas' workers. false: the job is no longer
+  // running under `owner`.
+  [[nodiscard]] Result<bool> release(std::int64_t id, std::string_view owner);
 
   [[nodiscard]] Result<std::optional<Job>> get(std::int64_t id);
 

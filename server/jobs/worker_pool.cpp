@@ -63,6 +63,34 @@ void WorkerPool::stop() {
   threads_.clear();
 }
 
+std::size_t WorkerPool::hand_back(std::chrono::milliseconds grace) {
+  std::map<std::int64_t, std::string> running;
+  {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+    idle_.wait_for(lock, grace, [&] { return running_.empty(); });
+    running.swap(running_);
+  }
+  wake_.notify_all();
+  std::size_t handed_back = 0;
+  for (const auto& [id, owner] : running) {
+    auto released = queue_.release(id, owner);
+    if (!released) {
+      spdlog::warn("jobs: handing back #{} failed: {}; it runs again when its lease expires", id,
+                   released.error().message);
+    } else if (*released) {
+      ++handed_back;
+    }
+  }
+  if (!running.empty()) {
+    spdlog::info("jobs: {} running job(s) handed back to the queue", handed_back);
+    return running.size();
+  }
+  stop();
+  return 0;
+}
+
 void WorkerPool::listen() {
   const auto slice = std::min(options_.poll_interval, std::chrono::milliseconds(1000));
   while (true) {
@@ -120,6 +148,8 @@ void WorkerPool::run_one(const storage::Job& job) {
     std::lock_guard lock(mutex_);
     running_.erase(job.id);
   }
+  idle_.notify_all();
+  wake_.notify_all();
   std::string outcome;
   if (result) {
     auto done = queue_.succeed(job.id, job.lease_owner, *result);
@@ -146,9 +176,10 @@ void WorkerPool::keep_leases() {
   while (true) {
     std::map<std::int64_t, std::string> running;
     {
+      // Leases are kept while handlers run, during a shutdown's grace too.
       std::unique_lock lock(mutex_);
-      wake_.wait_for(lock, period, [&] { return stopping_; });
-      if (stopping_) return;
+      wake_.wait_for(lock, period, [&] { return stopping_ && running_.empty(); });
+      if (stopping_ && running_.empty()) return;
       running = running_;
     }
     for (const auto& [id, owner] : running) {

@@ -2,6 +2,7 @@
 // their handler, and record success or failure (retry with exponential backoff and jitter, then dead;
 // permanent errors fail at once). Idle workers wake on NOTIFY (JobNotifier) or every poll_interval.
 // A keeper thread renews the leases of running jobs every lease/3 and refreshes the queue gauges.
+// At shutdown, jobs still running after a grace period are handed back to the queue (JobQueue::release).
 // This is one of the three catch-all boundaries: an exception from a handler fails that job.
 #pragma once
 
@@ -50,6 +51,11 @@ class WorkerPool {
   void start();
   // Stops claiming, waits for running handlers to return, joins all threads. Idempotent.
   void stop();
+  // Stops claiming and gives running handlers up to `grace` to return; the leases of those still
+  // running are then handed back (queued again at once, the attempt uncounted; their results will be
+  // discarded). Returns how many handlers still run: 0 = every thread is joined; otherwise the pool must
+  // not be destroyed before they return (serve ends the process instead; stop() then joins them).
+  std::size_t hand_back(std::chrono::milliseconds grace);
 
   // Jobs finished (any outcome) since start: for tests.
   std::uint64_t finished_for_test() const { return finished_.load(); }
@@ -72,6 +78,7 @@ class WorkerPool {
 
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable idle_;  // signalled when a handler returns
   std::uint64_t wake_generation_ = 0;
   bool stopping_ = false;
   std::map<std::int64_t, std::string> running_;  // job id -> owner, for lease renewal

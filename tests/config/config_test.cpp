@@ -56,6 +56,7 @@ TEST(Load, DefaultsWithoutFileOrEnvironment) {
   EXPECT_EQ(config->server.body_limit_bytes, 1048576u);
   EXPECT_EQ(config->server.request_timeout, milliseconds(30'000));
   EXPECT_EQ(config->server.shutdown_timeout, milliseconds(10'000));
+  EXPECT_EQ(config->server.drain_delay, milliseconds(5'000));
   EXPECT_EQ(config->server.threads, 2u);
   EXPECT_EQ(config->database.url, "");
   EXPECT_EQ(config->database.pool_size, 8u);
@@ -94,6 +95,7 @@ server:
   body_limit_bytes: 512KiB
   request_timeout: 45s
   shutdown_timeout: 500ms
+  drain_delay: 0s
   threads: 8
 database:
   url: "postgresql://scan@db.internal/regscan"
@@ -122,6 +124,7 @@ logging: {level: Debug, format: json}
   EXPECT_EQ(config->server.body_limit_bytes, 512u * 1024);
   EXPECT_EQ(config->server.request_timeout, milliseconds(45'000));
   EXPECT_EQ(config->server.shutdown_timeout, milliseconds(500));
+  EXPECT_EQ(config->server.drain_delay, milliseconds(0));
   EXPECT_EQ(config->server.threads, 8u);
   EXPECT_EQ(config->database.url, "postgresql://scan@db.internal/regscan");
   EXPECT_EQ(config->database.pool_size, 16u);
@@ -258,6 +261,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SERVER_BODY_LIMIT_BYTES",
                                "REGSCAND_SERVER_REQUEST_TIMEOUT",
                                "REGSCAND_SERVER_SHUTDOWN_TIMEOUT",
+                               "REGSCAND_SERVER_DRAIN_DELAY",
                                "REGSCAND_SERVER_THREADS",
                                "REGSCAND_DATABASE_URL",
                                "REGSCAND_DATABASE_URL_FILE",
@@ -408,6 +412,7 @@ TEST(Validate, TimeoutsMustBePositive) {
   }
   expect_error(load_yaml("server: {request_timeout: 2d}\n"),
                "server.request_timeout: must be greater than 0 and at most 24h");
+  expect_error(load_yaml("server: {drain_delay: 11m}\n"), "server.drain_delay: must be");
   Config config;
   config.database.connect_timeout = milliseconds(0);
   expect_error(validate(config), "database.connect_timeout: must be greater than 0");
@@ -685,7 +690,7 @@ TEST(Dump, HidesEverySecretAndNothingElse) {
 
 TEST(Dump, RoundTripsOnceSecretsAreSuppliedAgain) {
   const auto config = load_yaml(std::string(R"(
-server: {listen: "0.0.0.0:9000", body_limit_bytes: 2MiB, request_timeout: 90s, shutdown_timeout: 1500ms, threads: 5}
+server: {listen: "0.0.0.0:9000", body_limit_bytes: 2MiB, request_timeout: 90s, shutdown_timeout: 1500ms, drain_delay: 2s, threads: 5}
 database: {pool_size: 12, acquire_timeout: 1m, connect_timeout: 7s, embedded: {user: "~"}}
 data_dir: "123"
 auth:

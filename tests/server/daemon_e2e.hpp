@@ -54,7 +54,7 @@ class DaemonE2E : public ::testing::Test {
 
   void write_config() {
     std::ofstream out(dir_.path() / "regscand.yaml");
-    out << "server: {listen: \"127.0.0.1:" << port_ << "\"}\n"
+    out << "server: {listen: \"127.0.0.1:" << port_ << "\", drain_delay: 0s}\n"
         << "database: {url: \"" << cluster_->url() << "\"}\n"
         << "data_dir: \"" << (dir_.path() / "var").string() << "\"\n"
         << "auth:\n  tokens:\n    - {name: e2e, role: reader, token: \"" << kReaderToken << "\"}\n"

@@ -20,8 +20,8 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/oci_image.hpp"
 #include "tests/support/pg_cluster.hpp"
-#include "tests/support/shared_data.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::testing {
 namespace {
@@ -75,7 +75,7 @@ bool within(std::chrono::seconds deadline, F&& done) {
 class FeedsMirror : public ::testing::Test {
  protected:
   void SetUp() override {
-    const fs::path data = shared_data() / "feeds";
+    const fs::path data = test_data() / "feeds";
     const fs::path root = dir_.path() / "upstream";
     place(data / "debian/security-tracker-json/vunnel-fixture-debian.json", root / kServed[0].file);
     place(data / "alpine-secdb/alpinelinux-alpine-secdb-json/v3.10/main.json", root / kServed[1].file);

@@ -64,7 +64,7 @@ TEST_F(ScanCommand, ExitCodes) {
 
 TEST_F(ScanCommand, ADockerSaveArchive) {
   const auto archive =
-      std::string(REGSCAND_SHARED_DATA) + "/pkgdb/images/trivy-alpine-3.11.5-docker-save.tar.gz";
+      std::string(REGSCAND_TEST_DATA) + "/pkgdb/images/trivy-alpine-3.11.5-docker-save.tar.gz";
   const auto r = scan({"docker-archive:" + archive});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto doc = json_of(r);

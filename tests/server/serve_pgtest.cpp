@@ -35,6 +35,7 @@ class ServeEmbedded : public ::testing::Test {
         std::map<std::string, std::string>{{"REGSCAND_DATA_DIR", data_dir_.string()},
                                            {"REGSCAND_SERVER_LISTEN", "127.0.0.1:" + std::to_string(port_)},
                                            {"REGSCAND_LOGGING_LEVEL", "info"},
+                                           {"REGSCAND_SERVER_DRAIN_DELAY", "0s"},
                                            {"REGSCAND_FEEDS_SOURCES", ""}},
         dir_.path() / "daemon.log");
   }

@@ -1,6 +1,6 @@
 // JobQueue and JobNotifier against a real PostgreSQL: deduplication, concurrent claimers, leases,
-// retries with backoff, dead jobs, cancellation by a delete event, stable pagination, depth, and
-// NOTIFY wake-ups (including after the listening connection is killed).
+// retries with backoff, dead jobs, hand-back at shutdown, cancellation by a delete event, stable
+// pagination, depth, and NOTIFY wake-ups (including after the listening connection is killed).
 #include "storage/job_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -322,6 +322,52 @@ TEST_F(JobQueuePgTest, ALeaseExpiringOnTheLastAttemptMakesTheJobDead) {
   auto late = queue_->succeed(id, "crashed", "{}");
   ASSERT_TRUE(late);
   EXPECT_FALSE(*late);
+}
+
+TEST_F(JobQueuePgTest, AHandedBackLeaseIsQueuedAtOnceWithItsAttemptUncounted) {
+  auto notifier = JobNotifier::create(url_);
+  ASSERT_TRUE(notifier) << notifier.error().message;
+  // The last attempt: had it been counted (or had its lease expired) the job would be dead.
+  const auto id = enqueue(scan_job(1, 100, 1));
+  EXPECT_TRUE((*notifier)->wait(1s));  // the enqueue's
+  auto job = claim("stopping", 60s);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(claim("other"), std::nullopt);  // leased for a minute
+
+  auto wrong = queue_->release(id, "someone-else");
+  ASSERT_TRUE(wrong) << wrong.error().message;
+  EXPECT_FALSE(*wrong);
+  auto released = queue_->release(id, "stopping");
+  ASSERT_TRUE(released) << released.error().message;
+  EXPECT_TRUE(*released);
+  EXPECT_TRUE((*notifier)->wait(1s)) << "other replicas' idle workers are not woken";
+  auto queued = queue_->get(id);
+  ASSERT_TRUE(queued && *queued);
+  EXPECT_EQ((*queued)->state, JobState::Queued);
+  EXPECT_EQ((*queued)->attempts, 0);
+  EXPECT_TRUE((*queued)->lease_owner.empty());
+  EXPECT_TRUE((*queued)->lease_expires_at.empty());
+  EXPECT_EQ((*queued)->run_after, job->run_after);  // its place in the claim order
+
+  // The stopping worker can no longer record anything; another takes the job with no lease wait.
+  auto late = queue_->succeed(id, "stopping", "{}");
+  ASSERT_TRUE(late);
+  EXPECT_FALSE(*late);
+  auto again = queue_->release(id, "stopping");
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+  auto taken = claim("other", 60s);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->id, id);
+  EXPECT_EQ(taken->attempts, 1);
+  auto done = queue_->succeed(id, "other", "{}");
+  ASSERT_TRUE(done && *done);
+  auto finished = queue_->release(id, "other");
+  ASSERT_TRUE(finished);
+  EXPECT_FALSE(*finished);  // a finished job is never handed back
+  auto final_job = queue_->get(id);
+  ASSERT_TRUE(final_job && *final_job);
+  EXPECT_EQ((*final_job)->state, JobState::Succeeded);
 }
 
 TEST_F(JobQueuePgTest, ADeleteEventCancelsTheQueuedJobOfItsManifest) {

@@ -33,6 +33,7 @@ class Daemon {
   // Waits for exit; the exit code, 128+signal, or nullopt on timeout.
   std::optional<int> wait(std::chrono::seconds deadline);
   bool running();
+  pid_t pid() const { return pid_; }
   std::string log() const;
 
  private:

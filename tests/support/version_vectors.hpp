@@ -1,4 +1,4 @@
-// The shared version-comparison vectors (../shared/data/versions/*.txt, README §1): one `LEFT OP RIGHT` per
+// The version-comparison vectors (tests/data/versions/*.txt): one `LEFT OP RIGHT` per
 // line, `""` for an empty version, ` #` starting a comment, `## source:` lines opening a block. check()
 // runs a comparison over every line in both directions and reports failures as file:line.
 #pragma once
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::testing {
 
@@ -33,7 +33,7 @@ inline std::string unquote_empty(std::string s) {
 // Every comparison line of versions/<file>; malformed lines fail the calling test.
 inline std::vector<VersionVector> read_version_vectors(const std::string& file) {
   std::vector<VersionVector> out;
-  std::istringstream in(read_file(shared_data() / "versions" / file));
+  std::istringstream in(read_file(test_data() / "versions" / file));
   std::string source;
   std::size_t number = 0;
   for (std::string line; std::getline(in, line);) {

@@ -1,6 +1,6 @@
 // CVSS base scores: the v3.1 specification's worked examples, every v3.1 base vector and a sample of v4.0
 // ones against an independent calculator (testdata/cvss/), the scores published beside vectors in the Trivy
-// goldens, every vector in the shared OSV records, and malformed vectors.
+// goldens, every vector in the OSV records in tests/data, and malformed vectors.
 #include "scanner/feeds/cvss/cvss.hpp"
 
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::feeds::cvss {
 namespace {
@@ -251,8 +251,8 @@ void collect_dir(const fs::path& dir, std::vector<std::pair<std::string, double>
 TEST(Cvss, EveryVectorInTheSharedOsvFilesParses) {
   std::vector<std::pair<std::string, double>> scored;
   std::vector<std::string> vectors;
-  collect_dir(testing::shared_data() / "feeds/osv", scored, vectors);
-  collect_dir(testing::shared_data() / "feeds/osv-schema", scored, vectors);
+  collect_dir(testing::test_data() / "feeds/osv", scored, vectors);
+  collect_dir(testing::test_data() / "feeds/osv-schema", scored, vectors);
   for (const auto& vector : vectors) {
     const auto s = score(vector);
     EXPECT_TRUE(s) << vector << ": " << s.error().message;
@@ -265,7 +265,7 @@ TEST(Cvss, EveryVectorInTheSharedOsvFilesParses) {
 TEST(Cvss, PublishedScoresBesideVectorsInTheTrivyGoldens) {
   std::vector<std::pair<std::string, double>> scored;
   std::vector<std::string> vectors;
-  collect_dir(testing::shared_data() / "golden", scored, vectors);
+  collect_dir(testing::test_data() / "golden", scored, vectors);
   std::set<std::pair<std::string, double>> distinct(scored.begin(), scored.end());
   EXPECT_EQ(scored.size(), 102u);
   EXPECT_EQ(distinct.size(), 21u);

@@ -1,4 +1,4 @@
-// Feed kinds decided by content on the shared data: OSV zips, directories and records, the Debian
+// Feed kinds decided by content on tests/data: OSV zips, directories and records, the Debian
 // tracker subsets, Alpine secdb documents, and what is none of them (YAML, the DSA list, goldens).
 #include "scanner/feeds/detect.hpp"
 
@@ -9,13 +9,13 @@
 #include <fstream>
 #include <string>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::feeds {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kFeeds = fs::path(REGSCAND_SHARED_DATA) / "feeds";
+const fs::path kFeeds = fs::path(REGSCAND_TEST_DATA) / "feeds";
 
 // Every regular file under `dir` whose name ends with `suffix`.
 std::vector<fs::path> files(const fs::path& dir, std::string_view suffix) {

@@ -1,5 +1,5 @@
 // TEST-ONLY: Trivy's advisory database fixtures (the YAML of nested BoltDB buckets that Trivy's own tests
-// load, shared/data/golden/trivy/db-fixtures/) as regscand advisories, so that Trivy's goldens can be
+// load, tests/data/golden/trivy/db-fixtures/) as regscand advisories, so that Trivy's goldens can be
 // reproduced with regscand's matcher. Not a feed importer: Trivy's test database is no feed we read.
 //
 // "<os> <release>" buckets become the OSV-style ecosystem our Matcher::feed_key gives for that release;

@@ -1,5 +1,5 @@
 // The peer comparison of issue 5: Trivy's vulnerability reports for its test images, reproduced from
-// Trivy's own parsed package lists and advisory fixtures (shared/data/golden/trivy, README section 5) with
+// Trivy's own parsed package lists and advisory fixtures (tests/data/golden/trivy) with
 // regscand's matchers. A golden is reproduced when the set of (VulnerabilityID, PkgName,
 // InstalledVersion, FixedVersion, Status) is exactly Trivy's.
 //
@@ -27,7 +27,7 @@
 #include "scanner/ecosystems/builtin.hpp"
 #include "scanner/matching/match.hpp"
 #include "tests/scanner/matching/trivy_fixtures.hpp"
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::matching {
 namespace {
@@ -35,7 +35,7 @@ namespace {
 using nlohmann::json;
 
 std::filesystem::path golden_dir() {
-  return regscand::testing::shared_data() / "golden" / "trivy";
+  return regscand::testing::test_data() / "golden" / "trivy";
 }
 
 // Every fixture file at once, as Trivy loads them; built once for the suite.

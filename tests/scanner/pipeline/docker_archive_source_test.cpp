@@ -1,4 +1,4 @@
-// DockerArchiveSource on the real `docker save` archives in the shared data (Trivy's Alpine 3.10.4 and
+// DockerArchiveSource on the real `docker save` archives in tests/data (Trivy's Alpine 3.10.4 and
 // 3.11.5, gzip-compressed): the image resolves like a registry's Docker v2 manifest, its config parses, its
 // layer streams out verified; malformed archives are refused with a reason.
 #include "scanner/pipeline/docker_archive_source.hpp"
@@ -15,7 +15,7 @@ namespace regscand::scanner::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kImages = fs::path(REGSCAND_SHARED_DATA) / "pkgdb" / "images";
+const fs::path kImages = fs::path(REGSCAND_TEST_DATA) / "pkgdb" / "images";
 
 testing::TarEntry file(std::string path, std::string content) {
   return testing::TarEntry{testing::TarEntry::Type::File, std::move(path), std::move(content), "", 0644};

@@ -1,4 +1,4 @@
-// Layers to inventories: the shared Alpine 3.11.5 `docker save` archive gives exactly Trivy's 14 packages
+// Layers to inventories: the Alpine 3.11.5 `docker save` archive gives exactly Trivy's 14 packages
 // and alpine 3.11.5; multi-layer OCI layouts built here exercise replacement, whiteouts, opaque
 // directories and the introducing layer; fold_inventory on hand-made reports covers the edge cases.
 #include "scanner/pipeline/inventory.hpp"
@@ -17,7 +17,7 @@ namespace regscand::scanner::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kData = fs::path(REGSCAND_SHARED_DATA) / "pkgdb";
+const fs::path kData = fs::path(REGSCAND_TEST_DATA) / "pkgdb";
 
 Result<ImageInventory> inventory_of(ImageSource& source, std::string_view reference) {
   auto resolved = resolve_images(source, reference);

@@ -1,12 +1,14 @@
 // The worker pool over a real PostgreSQL: two pools (two replicas) never run one job twice, NOTIFY wakes
 // idle workers long before the poll interval, failures retry then die with their last error, permanent
 // errors and throwing handlers fail at once, a job whose worker vanished (lease never renewed) is run
-// again, and leases are renewed while a handler runs longer than one lease.
+// again, leases are renewed while a handler runs longer than one lease, and at shutdown a job that
+// outlives the grace is handed back (queued, its attempt uncounted) while one that ends within it is kept.
 #include "server/jobs/worker_pool.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <set>
@@ -190,6 +192,43 @@ TEST_F(WorkerPoolTest, LeasesAreRenewedWhileAHandlerOutlivesOne) {
   b.stop();
   EXPECT_EQ(calls.load(), 1);
   EXPECT_EQ(job(id).attempts, 1);
+}
+
+TEST_F(WorkerPoolTest, AtShutdownAJobOutlivingTheGraceIsHandedBackAndOneEndingWithinItIsRecorded) {
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool release_stuck = false;
+  std::atomic<int> started{0};
+  jobs::JobHandlers handlers;
+  handlers.add("scan", [&](const storage::Job& job) -> Result<std::string> {
+    ++started;
+    if (job.digest == "sha256:quick") {
+      std::this_thread::sleep_for(300ms);
+      return std::string();
+    }
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return release_stuck; });
+    return std::string();
+  });
+  const auto stuck = enqueue("sha256:stuck", 1);
+  const auto quick = enqueue("sha256:quick", 1);
+  jobs::WorkerPool pool(*queue_, nullptr, std::move(handlers), options("stopping", 2), metrics_a_);
+  pool.start();
+  ASSERT_TRUE(eventually([&] { return started.load() == 2; }));
+  EXPECT_EQ(pool.hand_back(1s), 1u);
+  EXPECT_EQ(job(quick).state, storage::JobState::Succeeded);
+  const auto back = job(stuck);
+  EXPECT_EQ(back.state, storage::JobState::Queued);  // not dead, though it was its only attempt
+  EXPECT_EQ(back.attempts, 0);
+  EXPECT_TRUE(back.lease_owner.empty());
+  {
+    std::lock_guard lock(mutex);
+    release_stuck = true;
+  }
+  cv.notify_all();
+  pool.stop();  // the handler returns; its result is discarded
+  EXPECT_EQ(job(stuck).state, storage::JobState::Queued);
+  EXPECT_EQ(started.load(), 2);
 }
 
 TEST(RetryDelay, DoublesFromTheBackoffIsCappedAndJittered) {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -17,7 +17,7 @@ namespace {
 using scanner::EventAction;
 namespace fs = std::filesystem;
 
-const fs::path kCaptures = fs::path(REGSCAND_SHARED_DATA) / "webhooks" / "distribution-2.8";
+const fs::path kCaptures = fs::path(REGSCAND_TEST_DATA) / "webhooks" / "distribution-2.8";
 
 // The numbered captures are {headers, body}; full-capture/ files are bare bodies.
 std::string body_of(const std::string& file) {

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 using Parser = std::function<Result<ParsedWebhook>(std::string_view)>;
 
 std::string distribution_body() {
-  std::ifstream in(fs::path(REGSCAND_SHARED_DATA) / "webhooks" / "distribution-2.8" / "02-push.json");
+  std::ifstream in(fs::path(REGSCAND_TEST_DATA) / "webhooks" / "distribution-2.8" / "02-push.json");
   return nlohmann::json::parse(in)["body"].dump();
 }
 

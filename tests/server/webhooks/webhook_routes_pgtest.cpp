@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace webhooks = server::webhooks;
 
-const fs::path kCaptures = fs::path(REGSCAND_SHARED_DATA) / "webhooks" / "distribution-2.8";
+const fs::path kCaptures = fs::path(REGSCAND_TEST_DATA) / "webhooks" / "distribution-2.8";
 constexpr std::string_view kV1 = "application/vnd.docker.distribution.events.v1+json";
 
 // The body of a captured POST ({headers, body}).

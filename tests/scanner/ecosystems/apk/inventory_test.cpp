@@ -1,9 +1,9 @@
-// apk installed-database parsing against Trivy's and syft's fixtures in the shared data.
+// apk installed-database parsing against Trivy's and syft's fixtures in tests/data.
 #include "scanner/ecosystems/apk/inventory.hpp"
 
 #include <gtest/gtest.h>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -13,7 +13,7 @@ namespace regscand::scanner::ecosystems::apk {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kData = fs::path(REGSCAND_SHARED_DATA) / "pkgdb";
+const fs::path kData = fs::path(REGSCAND_TEST_DATA) / "pkgdb";
 
 std::vector<std::string> names_versions(const std::vector<Package>& packages) {
   std::vector<std::string> out;

@@ -67,7 +67,7 @@ TEST(ApkVersion, AllSharedVectorsBothWays) {
 // matching for dependency constraints) are not ordering and are counted as skipped.
 TEST(ApkVersion, OriginalVersionDataValidity) {
   std::istringstream in(
-      testing::read_file(testing::shared_data() / "versions/orig/apk-tools_test_unit_version.data"));
+      testing::read_file(testing::test_data() / "versions/orig/apk-tools_test_unit_version.data"));
   std::size_t number = 0;
   std::size_t validity = 0;
   std::size_t ordered = 0;

@@ -1,10 +1,10 @@
-// dpkg status parsing against the peers' fixtures in the shared data (Trivy, claircore, syft) with their
+// dpkg status parsing against the peers' fixtures in tests/data (Trivy, claircore, syft) with their
 // expected results, plus hostile input.
 #include "scanner/ecosystems/dpkg/inventory.hpp"
 
 #include <gtest/gtest.h>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -14,7 +14,7 @@ namespace regscand::scanner::ecosystems::dpkg {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kData = fs::path(REGSCAND_SHARED_DATA) / "pkgdb";
+const fs::path kData = fs::path(REGSCAND_TEST_DATA) / "pkgdb";
 
 // "name version" lines of an expected/ file, comments skipped.
 std::vector<std::string> expected(const std::string& file) {

@@ -1,4 +1,4 @@
-// Distribution detection against every release file of the shared data (claircore, Trivy and syft fixtures,
+// Distribution detection against every release file of tests/data (claircore, Trivy and syft fixtures,
 // osrelease/), each asserting id, version_id, codename, pretty_name and distroless exactly, with the peer's
 // expectation named per case; then distroless from the dpkg layout, and hostile input.
 //
@@ -36,7 +36,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::ecosystems::osrelease {
 namespace {
@@ -44,7 +44,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path data() {
-  return testing::shared_data() / "osrelease";
+  return testing::test_data() / "osrelease";
 }
 
 struct Want {
@@ -72,7 +72,7 @@ std::string txtar_section(const std::string& archive, const std::string& name) {
   return archive.substr(begin, end == std::string::npos ? std::string::npos : end + 1 - begin);
 }
 
-// The files of a case, and the shared-data files it used (relative to osrelease/).
+// The files of a case, and the tests/data files it used (relative to osrelease/).
 layers::LayerFiles files_of(const Case& c, std::set<std::string>& used) {
   layers::LayerFiles files;
   const fs::path root = data() / c.fixture;
@@ -428,7 +428,7 @@ TEST(OsRelease, EverySharedFixtureGivesThePeersAnswer) {
     const auto rel = fs::relative(e.path(), data()).generic_string();
     if (e.is_regular_file() && !used.contains(rel)) unused.insert(rel);
   }
-  EXPECT_EQ(unused, kNotReleaseFiles) << "every shared release file is a case";
+  EXPECT_EQ(unused, kNotReleaseFiles) << "every release file is a case";
 }
 
 // The value of "key" in a small flat JSON object.

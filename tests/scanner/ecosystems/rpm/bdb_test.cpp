@@ -1,4 +1,4 @@
-// BerkeleyDB hash Packages files: the shared go-rpmdb and syft databases, databases built here in both byte
+// BerkeleyDB hash Packages files: the go-rpmdb and syft databases, databases built here in both byte
 // orders and page sizes, and hostile variants (truncation, bad page sizes, chains that loop, leave the
 // file, end early or cross non-overflow pages) rejected with the page named.
 #include "scanner/ecosystems/rpm/bdb.hpp"
@@ -7,7 +7,7 @@
 
 #include "scanner/ecosystems/rpm/header.hpp"
 #include "tests/scanner/ecosystems/rpm/rpm_files.hpp"
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::ecosystems::rpm {
 namespace {
@@ -42,7 +42,7 @@ std::vector<std::string> names(const std::vector<std::string>& blobs) {
 }
 
 TEST(RpmBdb, ReadsTheSharedDatabases) {
-  const auto data = regscand::testing::shared_data() / "pkgdb";
+  const auto data = regscand::testing::test_data() / "pkgdb";
   auto libuuid = read_bdb_blobs(regscand::testing::read_file(data / "rpm/libuuid-rhel8-bdb/Packages"), kPath);
   ASSERT_TRUE(libuuid) << libuuid.error().message;
   EXPECT_EQ(names(*libuuid), std::vector<std::string>{"libuuid"});

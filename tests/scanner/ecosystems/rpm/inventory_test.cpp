@@ -1,4 +1,4 @@
-// The rpm analyzer on every shared rpm database against the peers' expected results (go-rpmdb's
+// The rpm analyzer on every rpm database in tests/data against the peers' expected results (go-rpmdb's
 // packages.csv from `rpm -qa`, curl.json, and the libuuid and syft BerkeleyDB cases), through the scanner
 // interface on layer files, and on files that are not rpm databases.
 #include "scanner/ecosystems/rpm/inventory.hpp"
@@ -9,13 +9,13 @@
 #include <sstream>
 
 #include "tests/scanner/ecosystems/rpm/rpm_files.hpp"
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::ecosystems::rpm {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kRpm = regscand::testing::shared_data() / "pkgdb/rpm";
+const fs::path kRpm = regscand::testing::test_data() / "pkgdb/rpm";
 
 std::vector<std::string> split(const std::string& line, std::string_view separator) {
   std::vector<std::string> out;
@@ -174,7 +174,7 @@ TEST(RpmInventory, ScannerReadsEveryDatabaseOfALayer) {
 TEST(RpmInventory, SyftCoverageRootfsHasDive) {
   layers::LayerFiles files;
   files.add("var/lib/rpm/Packages",
-            regscand::testing::read_file(regscand::testing::shared_data() /
+            regscand::testing::read_file(regscand::testing::test_data() /
                                          "pkgdb/syft-image-pkg-coverage/pkgs/var/lib/rpm/Packages"));
   auto packages = PackagesScanner().scan(files);
   ASSERT_TRUE(packages) << packages.error().message;

@@ -1,4 +1,4 @@
-// ndb Packages.db files: SUSE's database from the shared data, databases built here, and hostile variants
+// ndb Packages.db files: SUSE's database from tests/data, databases built here, and hostile variants
 // (bad magic or version, slot pages past the end, blobs outside the file, bad heads and tails, slots
 // sharing a blob) rejected with the slot named.
 #include "scanner/ecosystems/rpm/ndb.hpp"
@@ -7,7 +7,7 @@
 
 #include "scanner/ecosystems/rpm/header.hpp"
 #include "tests/scanner/ecosystems/rpm/rpm_files.hpp"
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::ecosystems::rpm {
 namespace {
@@ -26,7 +26,7 @@ std::string error_of(const std::string& file) {
 
 TEST(RpmNdb, ReadsTheSharedDatabase) {
   const auto file =
-      regscand::testing::read_file(regscand::testing::shared_data() / "pkgdb/rpm/sle15-bci/Packages.db");
+      regscand::testing::read_file(regscand::testing::test_data() / "pkgdb/rpm/sle15-bci/Packages.db");
   auto blobs = read_ndb_blobs(file, kPath);
   ASSERT_TRUE(blobs) << blobs.error().message;
   ASSERT_EQ(blobs->size(), 36u);

@@ -1,4 +1,4 @@
-// rpmdb.sqlite files: the shared Amazon Linux 2023 and CBL-Mariner databases (WAL mode, read from memory),
+// rpmdb.sqlite files: the Amazon Linux 2023 and CBL-Mariner databases (WAL mode, read from memory),
 // databases built here with SQLite, and hostile variants (garbage, truncation, no Packages table, a view
 // in its place, text instead of blobs) rejected with reasons.
 #include "scanner/ecosystems/rpm/sqlite.hpp"
@@ -8,7 +8,7 @@
 
 #include "scanner/ecosystems/rpm/header.hpp"
 #include "tests/scanner/ecosystems/rpm/rpm_files.hpp"
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::ecosystems::rpm {
 namespace {
@@ -47,7 +47,7 @@ std::string error_of(const std::string& file) {
 }
 
 TEST(RpmSqlite, ReadsTheSharedDatabases) {
-  const auto data = regscand::testing::shared_data() / "pkgdb/rpm";
+  const auto data = regscand::testing::test_data() / "pkgdb/rpm";
   for (const auto& [dir, count] :
        {std::pair{"amazonlinux2023-plain", 103u}, std::pair{"cbl-mariner-2.0", 129u}}) {
     auto blobs = read_sqlite_blobs(regscand::testing::read_file(data / dir / "rpmdb.sqlite"), kPath);
@@ -88,7 +88,7 @@ TEST(RpmSqlite, RejectsWhatIsNotAnRpmDatabase) {
 }
 
 TEST(RpmSqlite, TruncatedAndDamagedSharedDatabasesFailCleanly) {
-  const std::string file = regscand::testing::read_file(regscand::testing::shared_data() /
+  const std::string file = regscand::testing::read_file(regscand::testing::test_data() /
                                                         "pkgdb/rpm/amazonlinux2023-plain/rpmdb.sqlite");
   ASSERT_GT(file.size(), 1u << 20);
   for (const std::size_t n : {100ul, 4096ul, 65536ul, file.size() / 2, file.size() - 4096}) {

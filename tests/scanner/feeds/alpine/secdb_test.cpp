@@ -1,5 +1,5 @@
 // Alpine secdb JSON: Alpine's own v3.3..v3.11 (main + community) and the vuls, vuln-list and claircore
-// fixtures in the shared data, the id rule for secfixes entries, and hostile documents.
+// fixtures in tests/data, the id rule for secfixes entries, and hostile documents.
 #include "scanner/feeds/alpine/secdb.hpp"
 
 #include <gtest/gtest.h>
@@ -8,13 +8,13 @@
 #include <filesystem>
 #include <string>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::feeds::alpine {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kData = fs::path(REGSCAND_SHARED_DATA) / "feeds" / "alpine-secdb";
+const fs::path kData = fs::path(REGSCAND_TEST_DATA) / "feeds" / "alpine-secdb";
 
 ImportResult parse_file(const std::string& name) {
   auto parsed = parse_secdb(testing::read_file(kData / name), name);

@@ -1,4 +1,4 @@
-// Debian security tracker JSON: the vuls and vunnel subsets in the shared data (counts checked by reading
+// Debian security tracker JSON: the vuls and vunnel subsets in tests/data (counts checked by reading
 // the files), the status/urgency mapping, and hostile documents.
 #include "scanner/feeds/debian/tracker.hpp"
 
@@ -8,13 +8,13 @@
 #include <filesystem>
 #include <string>
 
-#include "tests/support/shared_data.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::feeds::debian {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kData = fs::path(REGSCAND_SHARED_DATA) / "feeds" / "debian" / "security-tracker-json";
+const fs::path kData = fs::path(REGSCAND_TEST_DATA) / "feeds" / "debian" / "security-tracker-json";
 
 ImportResult parse_file(const std::string& name) {
   auto parsed = parse_tracker(testing::read_file(kData / name), name);
