@@ -281,6 +281,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCANNER_RETRY_BACKOFF",
                                "REGSCAND_SCANNER_RETRY_BACKOFF_MAX",
                                "REGSCAND_FEEDS_SOURCES",
+                               "REGSCAND_FEEDS_MIRROR",
                                "REGSCAND_FEEDS_REFRESH_INTERVAL",
                                "REGSCAND_SCHEDULER_ENABLED",
                                "REGSCAND_SCHEDULER_TICK",

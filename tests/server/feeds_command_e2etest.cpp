@@ -20,8 +20,8 @@
 #include "tests/support/http_client.hpp"
 #include "tests/support/oci_image.hpp"
 #include "tests/support/pg_cluster.hpp"
-#include "tests/support/shared_data.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::testing {
 namespace {
@@ -49,7 +49,7 @@ constexpr Served kServed[] = {
     {kNpm, "osv-vulnerabilities.storage.googleapis.com/npm/all.zip"},
 };
 
-void copy(const fs::path& from, const fs::path& to) {
+void place(const fs::path& from, const fs::path& to) {
   fs::create_directories(to.parent_path());
   fs::copy_file(from, to, fs::copy_options::overwrite_existing);
 }
@@ -75,10 +75,10 @@ bool within(std::chrono::seconds deadline, F&& done) {
 class FeedsMirror : public ::testing::Test {
  protected:
   void SetUp() override {
-    const fs::path data = shared_data() / "feeds";
+    const fs::path data = test_data() / "feeds";
     const fs::path root = dir_.path() / "upstream";
-    copy(data / "debian/security-tracker-json/vunnel-fixture-debian.json", root / kServed[0].file);
-    copy(data / "alpine-secdb/alpinelinux-alpine-secdb-json/v3.10/main.json", root / kServed[1].file);
+    place(data / "debian/security-tracker-json/vunnel-fixture-debian.json", root / kServed[0].file);
+    place(data / "alpine-secdb/alpinelinux-alpine-secdb-json/v3.10/main.json", root / kServed[1].file);
     zip_records(data / "osv/PyPI/osv.dev-samples", root / kServed[2].file);
     zip_records(data / "osv/npm/osv.dev-samples", root / kServed[3].file);
     server_ = std::make_unique<FeedServer>(root);

@@ -158,6 +158,7 @@ class ReplicasE2E : public ::testing::Test {
         << "auth:\n  tokens:\n    - {name: e2e, role: reader, token: \"" << kReaderToken << "\"}\n"
         << "logging: {level: info}\n"
         << "scanner: {workers: 2, poll_interval: 1s, retry_backoff: 1s, lease: 3s}\n"
+        << "feeds: {sources: []}\n"  // the default sources are upstream URLs: no test reaches the internet
         << "registries:\n";
     for (int j = 0; j < 2; ++j) {
       out << "  - name: " << registry_name(j) << "\n    kind: distribution\n    url: \"" << proxies_[j]->url()

@@ -78,6 +78,10 @@ TEST_F(FeedServiceUrlTest, UrlImportsWhatThePathImportsThenSkipsOn304) {
   EXPECT_TRUE(second.sources[0].skipped);
   EXPECT_EQ(second.sources[0].error, "");
   EXPECT_NE(server_.log().find("/files/" + kGo + " 304 -"), std::string::npos) << server_.log();
+  EXPECT_EQ(count("SELECT count(*) FROM feed_sources WHERE source = '" + url +
+                  "' AND last_checked_at > last_success_at AND last_error IS NULL"),
+            1)
+      << "a 304 marks the source checked, not imported";
 
   const auto forced = service_->import({url}, true);
   ASSERT_EQ(forced.sources.size(), 1u);
