@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/base/percent.hpp"
 #include "scanner/registry/auth.hpp"
 #include "scanner/registry/connection.hpp"
 #include "scanner/registry/retry.hpp"
@@ -46,25 +47,9 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// "%40" -> "@"; a '%' without two hex digits stays as it is.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-      i += 2;
-      continue;
-    }
-    out.push_back(text[i]);
-  }
-  return out;
+// User info as written in a source URL: "%40" -> "@"; a malformed escape leaves the text as it is.
+std::string lenient_decode(std::string_view text) {
+  return text::percent_decode(text).value_or(std::string(text));
 }
 
 // The URL to request and the Basic credentials its user info carried.
@@ -87,9 +72,9 @@ Result<Target> parse_target(std::string_view text) {
   }
   const auto userinfo = authority.substr(0, at);
   const auto colon = userinfo.find(':');
-  const auto user = percent_decode(userinfo.substr(0, colon));
+  const auto user = lenient_decode(userinfo.substr(0, colon));
   const auto password =
-      colon == std::string_view::npos ? std::string() : percent_decode(userinfo.substr(colon + 1));
+      colon == std::string_view::npos ? std::string() : lenient_decode(userinfo.substr(colon + 1));
   auto url =
       registry::parse_url(std::string(text.substr(0, start)) + std::string(text.substr(start + at + 1)));
   if (!url) return std::unexpected(std::move(url).error());

@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "config/base/percent.hpp"
 #include "scanner/feeds/fetch.hpp"
 
 namespace regscand::scanner::feeds {
@@ -10,30 +11,6 @@ namespace {
 
 std::unexpected<Error> invalid(std::string_view problem) {
   return std::unexpected(Error{ErrorCode::InvalidArgument, "feed mirror: " + std::string(problem)});
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    const int high = hex_value(text[i + 1]);
-    const int low = hex_value(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
-  }
-  return out;
 }
 
 bool is_bad_segment(std::string_view segment) {
@@ -73,7 +50,7 @@ Result<Parts> split_url(std::string_view url) {
   while (true) {
     const auto next = path.find('/');
     const std::string_view raw = path.substr(0, next);
-    auto decoded = percent_decode(raw);
+    auto decoded = text::percent_decode(raw);
     if (!decoded) return invalid("a path with a bad percent-encoding");
     if (is_bad_segment(raw) || is_bad_segment(*decoded))
       return invalid("a path with an empty, . or .. segment");

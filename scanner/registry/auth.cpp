@@ -6,9 +6,12 @@
 #include <vector>
 
 #include "config/base/json_input.hpp"
+#include "config/base/percent.hpp"
 
 namespace regscand::scanner::registry {
 namespace {
+
+constexpr std::string_view kUnreserved = "-._~";  // RFC 3986: kept as they are in query values
 
 constexpr std::size_t kMaxTokenChars = 16 * 1024;
 constexpr std::chrono::seconds kMaxTokenLifetime{24 * 3600};
@@ -50,11 +53,11 @@ std::string token_request_target(const Url& realm, const BearerChallenge& challe
   std::string target = realm.target;
   char sep = target.find('?') == std::string::npos ? '?' : '&';
   if (!challenge.service.empty()) {
-    target += sep + std::string("service=") + percent_encode(challenge.service);
+    target += sep + std::string("service=") + text::percent_encode(challenge.service, kUnreserved);
     sep = '&';
   }
   const std::string_view wanted = challenge.scope.empty() ? scope : std::string_view(challenge.scope);
-  if (!wanted.empty()) target += sep + std::string("scope=") + percent_encode(wanted);
+  if (!wanted.empty()) target += sep + std::string("scope=") + text::percent_encode(wanted, kUnreserved);
   return target;
 }
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "config/base/json_input.hpp"
+#include "config/base/percent.hpp"
 
 namespace regscand::scanner::registry {
 namespace {
@@ -75,34 +76,6 @@ bool scan_params(std::string_view value, std::size_t& pos, bool& next) {
   }
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> percent_decoded(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-      continue;
-    }
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    const int hi = hex_digit(s[i + 1]);
-    const int lo = hex_digit(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
-
 Result<std::vector<std::string>> parse_names(std::string_view body, const char* what, const char* key) {
   auto doc = parse_json(body, JsonLimits{.max_depth = kMaxListDepth, .max_bytes = body.size()});
   if (!doc) return fail(ErrorCode::InvalidArgument, std::string(what) + ": " + doc.error().message);
@@ -151,7 +124,8 @@ std::optional<std::string> query_value(std::string_view target, std::string_view
     const auto pair = query.substr(0, amp);
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) == name) {
-      return percent_decoded(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+      return text::percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
+                                  true);
     }
     if (amp == std::string_view::npos) return std::nullopt;
     query.remove_prefix(amp + 1);

@@ -138,20 +138,4 @@ Result<Url> resolve_location(const Url& base, std::string_view location) {
   return url;
 }
 
-std::string percent_encode(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-      continue;
-    }
-    out.push_back('%');
-    out.push_back(kHex[u >> 4]);
-    out.push_back(kHex[u & 0x0f]);
-  }
-  return out;
-}
-
 }  // namespace regscand::scanner::registry

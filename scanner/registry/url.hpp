@@ -42,7 +42,4 @@ struct Url {
 // ("//host/path"), absolute-path ("/path") or relative ("name"). InvalidArgument.
 [[nodiscard]] Result<Url> resolve_location(const Url& base, std::string_view location);
 
-// Percent-encodes everything but RFC 3986 unreserved characters (for query values).
-std::string percent_encode(std::string_view value);
-
 }  // namespace regscand::scanner::registry

@@ -1,6 +1,7 @@
 #include "server/http/request_context.hpp"
 
 #include "config/base/json_input.hpp"
+#include "config/base/percent.hpp"
 
 #include <algorithm>
 
@@ -42,11 +43,12 @@ std::optional<std::string> RequestContext::query_param(std::string_view name) co
     std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     auto eq = pair.find('=');
-    auto key = percent_decode(pair.substr(0, eq), true);
+    auto key = text::percent_decode(pair.substr(0, eq), true);
     if (!key || *key != name) {
       continue;
     }
-    return percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+    return text::percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
+                                true);
   }
   return std::nullopt;
 }

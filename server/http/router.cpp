@@ -1,4 +1,5 @@
 #include "server/http/router.hpp"
+#include "config/base/percent.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -111,41 +112,7 @@ bool is_dot_segment(std::string_view part) {
   return part == "." || part == "..";
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
-
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-      continue;
-    }
-    if (c != '%') {
-      out.push_back(c);
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      return std::nullopt;
-    }
-    int hi = hex_value(text[i + 1]);
-    int lo = hex_value(text[i + 2]);
-    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-      return std::nullopt;
-    }
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
 
 Result<std::vector<Route::Segment>> parse_pattern(std::string_view pattern) {
   if (pattern.empty() || pattern[0] != '/') {
@@ -254,7 +221,7 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
     return result;
   }
   for (auto& [name, value] : best_raw) {
-    auto decoded = percent_decode(value);
+    auto decoded = text::percent_decode(value);
     if (!decoded) {
       result.kind = RouteMatch::Kind::BadPath;
       result.error = "malformed percent-encoding in path";

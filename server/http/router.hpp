@@ -76,7 +76,4 @@ class Router {
   std::vector<Route> routes_;
 };
 
-// "%2F" -> "/"; nullopt on a malformed escape or an encoded NUL.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
-
 }  // namespace regscand::server::http

@@ -1,4 +1,5 @@
 #include "server/reports/purl.hpp"
+#include "config/base/percent.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -108,7 +109,7 @@ std::string encode_namespace(std::string_view ns) {
 }  // namespace
 
 std::string purl_encode(std::string_view text) {
-  return percent_encode(text, ".-_~");  // RFC 3986 unreserved
+  return text::percent_encode(text, ".-_~");  // RFC 3986 unreserved
 }
 
 std::string purl(const ReportPackage& package, const ReportImage& image) {

@@ -13,22 +13,6 @@ int severity_rank(std::string_view severity) {
   return 0;
 }
 
-std::string percent_encode(std::string_view text, std::string_view keep) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) != 0 || keep.find(static_cast<char>(c)) != std::string_view::npos) {
-      out += static_cast<char>(c);
-      continue;
-    }
-    out += '%';
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
-  }
-  return out;
-}
-
 std::string image_reference(const ReportImage& image) {
   std::string out = image.registry.empty() ? image.repository : image.registry + "/" + image.repository;
   return out + "@" + image.digest;

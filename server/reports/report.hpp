@@ -63,9 +63,6 @@ struct ImageReport {
 // negligible 1, anything else (unknown) 0.
 int severity_rank(std::string_view severity);
 
-// `text` with each byte that is neither an ASCII letter or digit nor in `keep` as %XX (upper-case hex).
-std::string percent_encode(std::string_view text, std::string_view keep);
-
 // "registry/repository@digest" (the registry omitted when empty).
 std::string image_reference(const ReportImage& image);
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/base/percent.hpp"
 #include "config/base/sha256.hpp"
 #include "server/reports/purl.hpp"
 
@@ -95,7 +96,7 @@ std::string markdown_escape(std::string_view text, bool cell = false) {
 // and '/' are percent-encoded, ':' too (a colon in the first segment would read as a scheme).
 std::string artifact_uri(std::string_view text) {
   while (text.starts_with('/')) text.remove_prefix(1);
-  return percent_encode(text, "-._~!$&'()*+,;=@/");
+  return text::percent_encode(text, "-._~!$&'()*+,;=@/");
 }
 
 std::string fallback_url(std::string_view id) {

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/base/percent.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/http_client.hpp"
 
@@ -33,25 +34,15 @@ constexpr std::size_t kMaxRequestHead = 64 * 1024;
 constexpr std::string_view kTokenService = "regscand-test-registry";
 constexpr std::string_view kTokenIssuer = "regscand-test-token-issuer";
 
+// A query value as a client wrote it; a malformed escape is kept as it is.
+std::string query_decode(std::string_view s) {
+  return text::percent_decode(s, true).value_or(std::string(s));
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned value = 0;
-    if (s[i] == '%' && i + 2 < s.size() &&
-        std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16).ptr == s.data() + i + 3) {
-      out.push_back(static_cast<char>(value));
-      i += 2;
-    } else {
-      out.push_back(s[i] == '+' ? ' ' : s[i]);
-    }
-  }
-  return out;
 }
 
 std::string reason(int status) {
@@ -310,8 +301,8 @@ std::vector<std::string> FakeRequest::query_values(std::string_view name) const 
   std::string pair;
   while (std::getline(pairs, pair, '&')) {
     const auto eq = pair.find('=');
-    if (percent_decode(pair.substr(0, eq)) != name) continue;
-    out.push_back(eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1)));
+    if (query_decode(pair.substr(0, eq)) != name) continue;
+    out.push_back(eq == std::string::npos ? "" : query_decode(pair.substr(eq + 1)));
   }
   return out;
 }

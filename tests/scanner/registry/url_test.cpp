@@ -72,10 +72,5 @@ TEST(Url, ResolvesLocations) {
   EXPECT_FALSE(resolve_location(*base, "gopher://x/"));
 }
 
-TEST(Url, PercentEncodesAllButUnreserved) {
-  EXPECT_EQ(percent_encode("repository:a/b:pull,push"), "repository%3Aa%2Fb%3Apull%2Cpush");
-  EXPECT_EQ(percent_encode("A-z_0.~ &"), "A-z_0.~%20%26");
-}
-
 }  // namespace
 }  // namespace regscand::scanner::registry

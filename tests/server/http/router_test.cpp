@@ -234,14 +234,5 @@ TEST(RouterDeath, InvalidOrDuplicatePatternAborts) {
       "");
 }
 
-TEST(PercentDecode, DecodesAndRejects) {
-  EXPECT_EQ(percent_decode("a%2Fb"), "a/b");
-  EXPECT_EQ(percent_decode("a+b"), "a+b");
-  EXPECT_EQ(percent_decode("a+b", true), "a b");
-  EXPECT_EQ(percent_decode("%"), std::nullopt);
-  EXPECT_EQ(percent_decode("%g0"), std::nullopt);
-  EXPECT_EQ(percent_decode("%00"), std::nullopt);
-}
-
 }  // namespace
 }  // namespace regscand::server::http
