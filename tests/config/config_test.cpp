@@ -291,7 +291,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCHEDULER_MAX_PER_MINUTE"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
-  EXPECT_EQ(names.size(), 34u);
+  EXPECT_EQ(names.size(), 35u);
 }
 
 TEST(Environment, ProcessEnvironmentReadsEnviron) {
