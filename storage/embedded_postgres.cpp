@@ -679,6 +679,20 @@ Result<void> EmbeddedPostgres::stop() {
   return {};
 }
 
+bool EmbeddedPostgres::alive() const {
+  if (!running_) {
+    return false;
+  }
+  const auto pid_file = read_pid_file(data_);
+  return pid_file && is_postgres_in(pid_file->pid, data_);
+}
+
+Result<void> EmbeddedPostgres::restart_after_crash() {
+  running_ = false;
+  adopted_ = false;
+  return start_again();
+}
+
 Result<void> EmbeddedPostgres::start_again() {
   if (running_) {
     return {};

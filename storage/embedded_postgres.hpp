@@ -70,6 +70,13 @@ class EmbeddedPostgres {
   // Starts the server again after stop() (tests use stop + start_again to simulate an outage).
   [[nodiscard]] Result<void> start_again();
 
+  // Whether the postmaster this object started or adopted still runs (its pid file names a live postgres
+  // in our data directory). False after stop().
+  bool alive() const;
+  // After the postmaster died underneath us (alive() turned false while running()): waits for its
+  // orphaned children, clears the stale pid file and starts the server again.
+  [[nodiscard]] Result<void> restart_after_crash();
+
   // Forgets the server without stopping it, as if the daemon had been killed: the destructor leaves
   // it running (tests of adoption and stale pid files).
   void release_for_test() { running_ = false; }

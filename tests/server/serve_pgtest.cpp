@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "tests/support/daemon.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/pg_cluster.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -38,6 +40,13 @@ class ServeEmbedded : public ::testing::Test {
                                            {"REGSCAND_SERVER_DRAIN_DELAY", "0s"},
                                            {"REGSCAND_FEEDS_SOURCES", ""}},
         dir_.path() / "daemon.log");
+  }
+
+  pid_t postmaster_pid() const {
+    std::ifstream in(data_dir_ / "pg" / "data" / "postmaster.pid");
+    pid_t pid = 0;
+    in >> pid;
+    return pid;
   }
 
   bool postmaster_running() const { return fs::exists(data_dir_ / "pg" / "data" / "postmaster.pid"); }
@@ -86,6 +95,37 @@ TEST_F(ServeEmbedded, RecoversAfterSigkill) {
   second->signal(SIGTERM);
   EXPECT_EQ(second->wait(seconds(60)), 0) << second->log();
   EXPECT_FALSE(postmaster_running());
+}
+
+// The daemon owns its cluster: when the postmaster dies, the daemon starts it again and says so.
+TEST_F(ServeEmbedded, RestartsItsClusterWhenThePostmasterIsKilled) {
+  auto daemon = start();
+  ASSERT_TRUE(daemon->wait_for_status(port_, "/readyz", 200, seconds(90))) << daemon->log();
+  const pid_t killed = postmaster_pid();
+  ASSERT_GT(killed, 0);
+  ASSERT_EQ(::kill(killed, SIGKILL), 0);
+  const auto began = std::chrono::steady_clock::now();
+
+  bool restarted = false;
+  while (!restarted && std::chrono::steady_clock::now() - began < seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const pid_t now = postmaster_pid();
+    restarted = now > 0 && now != killed && ::kill(now, 0) == 0;
+  }
+  ASSERT_TRUE(restarted) << "no new postmaster within 30 s\n" << daemon->log();
+  ASSERT_TRUE(daemon->wait_for_status(port_, "/readyz", 200, seconds(10))) << daemon->log();
+  const auto ready_after = std::chrono::steady_clock::now() - began;
+  EXPECT_LT(ready_after, seconds(10))
+      << "ready again only after "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(ready_after).count() << " ms";
+  const auto metrics = testing::http_get(port_, "/metrics");
+  EXPECT_NE(metrics.body.find("regscand_embedded_postgres_restarts_total 1"), std::string::npos)
+      << metrics.body;
+  EXPECT_NE(daemon->log().find("is gone; starting it again"), std::string::npos) << daemon->log();
+
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(seconds(60)), 0) << daemon->log();
+  EXPECT_FALSE(postmaster_running()) << "the restarted cluster was left running";
 }
 
 TEST_F(ServeEmbedded, RefusesNonLoopbackWithoutTokens) {
