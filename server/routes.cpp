@@ -29,7 +29,7 @@ http::Router build_router(const RouteDeps& deps) {
   api::add_image_routes(router, deps.catalog, deps.findings);
   api::add_report_routes(router, deps.catalog, deps.findings, deps.db);
   api::add_vulnerability_routes(router, deps.findings);
-  api::add_scan_routes(router, {deps.config, deps.queue, deps.rescans, deps.scans});
+  api::add_scan_routes(router, {deps.config, deps.queue, deps.rescans, deps.scans, deps.tag_resolver});
   webhooks::add_webhook_routes(router, deps.config, deps.inbox_writer, deps.metrics);
   return router;
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "config/config.hpp"
+#include "server/api/tag_resolver.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
 #include "server/webhooks/inbox_writer.hpp"
@@ -29,6 +30,7 @@ struct RouteDeps {
   storage::FindingsQuery& findings;
   storage::RescanStore& rescans;
   storage::ScanStore& scans;
+  api::TagResolver& tag_resolver;
   const std::atomic<bool>* shutting_down = nullptr;  // once true, /readyz answers 503 "shutting down"
 };
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <ctime>
+#include <optional>
 #include <random>
 
 #include "server/api/health.hpp"
@@ -16,6 +17,7 @@
 #include "server/api/version.hpp"
 #include "server/commands.hpp"
 #include "server/database_setup.hpp"
+#include "server/database_supervisor.hpp"
 #include "server/feeds/feed_metrics.hpp"
 #include "server/feeds/feed_refresher.hpp"
 #include "server/feeds/feed_service.hpp"
@@ -123,6 +125,11 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
 
   http::Metrics metrics;
   publish_pool_gauges(metrics, db);
+  std::optional<DatabaseSupervisor> supervisor;
+  if (opened.embedded) {
+    supervisor.emplace(*opened.embedded, metrics);
+    supervisor->start();
+  }
   storage::EventInbox inbox(db, jobs::current_analyzers(), static_cast<int>(config.scanner.max_attempts));
   webhooks::InboxWriter inbox_writer(inbox);
   storage::JobQueue queue(db);
@@ -144,8 +151,9 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
   storage::FindingsQuery findings_query(db);
   storage::RescanStore rescans(db);
   std::atomic<bool> shutting_down{false};
-  http::Router router = build_router(
-      {config, db, metrics, queue, inbox_writer, catalog, findings_query, rescans, scans, &shutting_down});
+  api::TagResolver tag_resolver;
+  http::Router router = build_router({config, db, metrics, queue, inbox_writer, catalog, findings_query,
+                                      rescans, scans, tag_resolver, &shutting_down});
   warn_about_open_webhooks(config);
 
   std::unique_ptr<storage::JobNotifier> notifier;
@@ -190,6 +198,7 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
   sigwait(&signals, &received);
   spdlog::info("received {}, shutting down", received == SIGINT ? "SIGINT" : "SIGTERM");
   shutting_down = true;
+  if (supervisor) supervisor->stop();
   drain(config.server, signals);
   (*server)->shutdown();
   scheduler.stop();

@@ -4,7 +4,6 @@
 
 #include "scanner/model/digest.hpp"
 #include "scanner/model/reference.hpp"
-#include "scanner/registry/client.hpp"
 #include "server/http/request_context.hpp"
 #include "server/http/response.hpp"
 #include "storage/event_inbox.hpp"
@@ -124,17 +123,21 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
         const config::RegistryConfig* registry = deps.config.find_registry(request->registry);
         if (registry == nullptr) co_return ctx.error(unknown_registry(request->registry));
         const int max_attempts = static_cast<int>(deps.config.scanner.max_attempts);
-        auto imported = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Imported> {
-          if (request->digest.empty()) {
-            auto client = scanner::registry::RegistryClient::create(*registry);
-            if (!client) return std::unexpected(std::move(client).error());
-            auto head = client->resolve_manifest(request->repository, request->tag);
-            if (!head) return std::unexpected(std::move(head).error());
-            request->digest = head->digest.str();
+        Result<storage::Imported> imported = std::unexpected(Error{ErrorCode::Internal, "not imported"});
+        if (request->digest.empty()) {
+          auto digest = co_await deps.tag_resolver.resolve(*registry, request->repository, request->tag);
+          if (digest) {
+            request->digest = std::move(*digest);
+          } else {
+            imported = std::unexpected(std::move(digest).error());
           }
-          return deps.rescans.import({request->registry, request->repository, request->digest}, request->tag,
-                                     storage::kImportJobKind, storage::kImportPriority, max_attempts);
-        });
+        }
+        if (!request->digest.empty())
+          imported = co_await run_blocking(ctx.blocking_pool(), [&] {
+            return deps.rescans.import({request->registry, request->repository, request->digest},
+                                       request->tag, storage::kImportJobKind, storage::kImportPriority,
+                                       max_attempts);
+          });
         if (!imported) {
           auto error = imported.error();
           // The registry's own failures: not found stays 404, the rest is the registry being unavailable.

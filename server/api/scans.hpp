@@ -1,7 +1,8 @@
-// Scans on demand (issue 6, import): images that arrived without a push webhook.
+// Scans on demand (import): images that arrived without a push webhook.
 //   POST /v1/scans {"registry", "repository", "tag" | "digest"}   role writer; 202 + Location /v1/scans/{id}
-//     A tag is resolved to its digest at the registry; the image's manifests row (and tag) is recorded and an
-//     "import" job queued unless the image has a queued or running job, whose id is then returned.
+//     A tag is resolved to its digest at the registry (by `tag_resolver`: its own threads, a deadline, a
+//     budget); the image's manifests row (and tag) is recorded and an "import" job queued unless the image
+//     has a queued or running job, whose id is then returned.
 //   POST /v1/scans:catalog {"registry"}                            role writer; 202 + Location /v1/scans/{id}
 //     Queues one "catalog" job walking the registry's catalog (server/jobs/catalog_handler); while it is
 //     queued or running, the same id is returned.
@@ -11,6 +12,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "server/api/tag_resolver.hpp"
 #include "server/http/router.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/rescan_store.hpp"
@@ -23,6 +25,7 @@ struct ScanRouteDeps {
   storage::JobQueue& queue;
   storage::RescanStore& rescans;
   storage::ScanStore& scans;
+  TagResolver& tag_resolver;
 };
 
 // Everything in `deps` must outlive the router's server.

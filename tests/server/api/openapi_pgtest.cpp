@@ -54,11 +54,12 @@ class OpenApi : public PgTest {
   }
 
   http::Router router() {
-    return server::build_router(
-        {config_, *db_, server_.metrics, *queue_, *writer_, *catalog_, *findings_, *rescans_, *scans_});
+    return server::build_router({config_, *db_, server_.metrics, *queue_, *writer_, *catalog_, *findings_,
+                                 *rescans_, *scans_, tag_resolver_});
   }
 
   config::Config config_;
+  server::api::TagResolver tag_resolver_;
   std::unique_ptr<storage::EventInbox> inbox_;
   std::unique_ptr<server::webhooks::InboxWriter> writer_;
   std::unique_ptr<storage::JobQueue> queue_;

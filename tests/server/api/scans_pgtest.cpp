@@ -6,11 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/server/test_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/pg_test.hpp"
+#include "tests/support/registry.hpp"
 
 namespace regscand::testing {
 namespace {
@@ -26,10 +30,13 @@ class ScansApi : public PgTest {
     registry.name = "local";
     registry.url = "http://127.0.0.1:1";  // unreachable
     config_.registries.push_back(registry);
+    registry.name = "slow";
+    registry.url = drip_.url();
+    config_.registries.push_back(registry);
     queue_ = std::make_unique<storage::JobQueue>(*db_);
     rescans_ = std::make_unique<storage::RescanStore>(*db_);
     scans_ = std::make_unique<storage::ScanStore>(*db_);
-    server::api::add_scan_routes(server_.router, {config_, *queue_, *rescans_, *scans_});
+    server::api::add_scan_routes(server_.router, {config_, *queue_, *rescans_, *scans_, resolver_});
     server_.start(test_server_config(), test_auth_config());
   }
 
@@ -51,7 +58,15 @@ class ScansApi : public PgTest {
     return json["error"]["message"].get<std::string>();
   }
 
+  // A registry sending its answer's status line and headers one byte per second.
+  FakeHttpServer drip_{[](FakeExchange& exchange) {
+    const std::string_view head = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    for (const char c : head) {
+      if (!exchange.write(std::string_view(&c, 1)) || !exchange.sleep(std::chrono::seconds(1))) return;
+    }
+  }};
   config::Config config_;
+  server::api::TagResolver resolver_{{.max_in_flight = 4, .deadline = std::chrono::milliseconds(1'500)}};
   std::unique_ptr<storage::JobQueue> queue_;
   std::unique_ptr<storage::RescanStore> rescans_;
   std::unique_ptr<storage::ScanStore> scans_;
@@ -122,6 +137,40 @@ TEST_F(ScansApi, UnknownRegistryUnreachableRegistryAndUnknownScan) {
   EXPECT_EQ(http_get(server_.port(), "/v1/scans/999", {{"Authorization", "Bearer reader-token"}}).status,
             404);
   EXPECT_EQ(http_get(server_.port(), "/v1/scans/x", {{"Authorization", "Bearer reader-token"}}).status, 400);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
+}
+
+// Tag resolutions against a registry that drips: at most 4 at once, each cut at its deadline, the rest
+// refused at once; meanwhile the other endpoints answer as usual.
+TEST_F(ScansApi, ASlowRegistryDoesNotHoldTheApi) {
+  using std::chrono::steady_clock;
+  const auto began = steady_clock::now();
+  std::vector<std::future<HttpResponse>> posts;
+  for (int i = 0; i < 10; ++i) {
+    posts.push_back(std::async(std::launch::async, [this, i] {
+      return post(R"({"registry":"slow","repository":"a","tag":"t)" + std::to_string(i) + "\"}");
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int i = 0; i < 3; ++i) {
+    const auto asked = steady_clock::now();
+    EXPECT_EQ(http_get(server_.port(), "/v1/scans/999", {{"Authorization", "Bearer reader-token"}}).status,
+              404);
+    EXPECT_LT(steady_clock::now() - asked, std::chrono::milliseconds(500));
+  }
+  int busy = 0, timed_out = 0;
+  for (auto& f : posts) {
+    const auto res = f.get();
+    EXPECT_EQ(res.status, 503) << res.body;
+    if (res.body.find("already in progress") != std::string::npos)
+      ++busy;
+    else
+      ++timed_out;
+  }
+  EXPECT_EQ(busy, 6);
+  EXPECT_EQ(timed_out, 4);
+  EXPECT_LT(steady_clock::now() - began, std::chrono::seconds(6)) << "a resolution outlived its deadline";
+  EXPECT_EQ(resolver_.in_flight(), 0u);
   EXPECT_EQ(count("SELECT count(*) FROM jobs"), 0);
 }
 
