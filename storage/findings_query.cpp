@@ -22,7 +22,7 @@ constexpr std::string_view kVulnerabilityImages = "findings_query.vulnerability_
 
 constexpr std::string_view kImageFindingsTag = "image_findings";
 constexpr std::string_view kFeedTag = "findings";
-constexpr std::string_view kEventsTag = "events";
+constexpr std::string_view kEventsTag = "events2";  // (xid, id) since migration 0014; was "events" (id)
 constexpr std::string_view kVulnerabilityImagesTag = "vulnerability_images";
 
 std::string cvss_json(std::string_view f) {
@@ -134,7 +134,9 @@ LIMIT $11::integer
 )sql";
 }
 
-// $1 since, $2 kind, $3 registry, $4 repository, $5 after id, $6 limit.
+// $1 since, $2 kind, $3 registry, $4 repository, $5 $6 after (xid, id), $7 limit. Only events of finished
+// transactions (xid below the snapshot's xmin): one still running may commit a lower id later, and every
+// event committed from now on has an xid at or above that xmin, so (xid, id) order is commit-safe.
 std::string events_sql() {
   return R"sql(
 SELECT jsonb_build_object('id', e.id, 'kind', e.kind, 'registry', e.registry, 'repository', e.repository,
@@ -142,14 +144,15 @@ SELECT jsonb_build_object('id', e.id, 'kind', e.kind, 'registry', e.registry, 'r
          'package', jsonb_build_object('name', p.name, 'version', p.version, 'ecosystem', p.ecosystem),
          'created_at', )sql" +
          sql_time("e.created_at") + R"sql()::text,
-       e.id
+       e.xid::text, e.id
 FROM finding_events e
 JOIN packages p ON p.id = e.package_id
 WHERE e.created_at >= $1::timestamptz AND ($2::text = '' OR e.kind = $2::text)
   AND ($3::text = '' OR e.registry = $3::text) AND ($4::text = '' OR e.repository = $4::text)
-  AND e.id > $5::bigint
-ORDER BY e.id
-LIMIT $6::integer
+  AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+  AND (e.xid, e.id) > ($5::text::xid8, $6::bigint)
+ORDER BY e.xid, e.id
+LIMIT $7::integer
 )sql";
 }
 
@@ -318,17 +321,25 @@ Result<Page> FindingsQuery::events(const EventFilter& filter, std::string_view c
   if (auto ok = check_page_limit(limit); !ok) {
     return std::unexpected(ok.error());
   }
-  auto keys = cursor_keys(cursor, kEventsTag, "i");
+  auto keys = cursor_keys(cursor, kEventsTag, "ii");
   if (!keys) {
     return std::unexpected(keys.error());
   }
-  const std::string after = cursor.empty() ? "0" : (*keys)[0];
+  if (cursor.empty()) {
+    (*keys)[0] = (*keys)[1] = "0";
+  }
   const std::string since = filter.since.empty() ? "-infinity" : filter.since;
   return db_.run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     const auto rows = tx.exec_prepared(std::string(kEvents), since, filter.kind, filter.registry,
-                                       filter.repository, after, limit + 1);
-    return page_from_rows(rows, static_cast<std::size_t>(limit), kEventsTag);
+                                       filter.repository, (*keys)[0], (*keys)[1], limit + 1);
+    auto page = page_from_rows(rows, static_cast<std::size_t>(limit), kEventsTag);
+    if (page.next_cursor.empty() && !page.items.empty()) {
+      // The feed's end for now: where a poller asks next.
+      const auto& last = rows[static_cast<pqxx::result::size_type>(page.items.size() - 1)];
+      page.next_cursor = encode_cursor(kEventsTag, {last[1].as<std::string>(), last[2].as<std::string>()});
+    }
+    return page;
   });
 }
 

@@ -66,7 +66,8 @@ class FindingsQuery {
                                             std::string_view cursor, int limit);
   // Findings across images in key order (inventory, package, path, vulnerability).
   [[nodiscard]] Result<Page> findings(const FindingFeedFilter& filter, std::string_view cursor, int limit);
-  // Events in id order (oldest first).
+  // Events in commit order (oldest first): events of transactions still running are held back until no
+  // older transaction runs. next_cursor is set on every page with events (the feed's end too).
   [[nodiscard]] Result<Page> events(const EventFilter& filter, std::string_view cursor, int limit);
   // nullopt when neither an advisory nor a finding names `id`.
   [[nodiscard]] Result<std::optional<VulnerabilityDetail>> vulnerability(const std::string& id);
