@@ -156,7 +156,7 @@ int run_feeds_import(const config::Config& config, std::vector<std::string> sour
       } else {
         std::cout << s.kind << ", " << s.diff.added << " added, " << s.diff.changed << " changed, "
                   << s.diff.removed << " removed, " << s.diff.unchanged << " unchanged, " << s.rejected
-                  << " rejected\n";
+                  << " rejected, " << s.warnings << " taken with a warning\n";
       }
     }
     if (!report.error.empty()) {

@@ -80,9 +80,16 @@ struct Rejected {
   std::string reason;
 };
 
+// A record an importer took, with something worth a look (e.g. an id prefix newer than this build's list).
+struct ImportWarning {
+  std::string where;
+  std::string message;
+};
+
 struct ImportResult {
   std::vector<Advisory> advisories;
   std::vector<Rejected> rejected;
+  std::vector<ImportWarning> warnings;
 };
 
 }  // namespace regscand::scanner::feeds

@@ -67,8 +67,8 @@ void FeedRefresher::refresh_if_due(std::chrono::steady_clock::time_point& next_i
     if (!s.error.empty()) {
       spdlog::warn("feeds: {}: {}", s.source, s.error);
     } else if (!s.skipped) {
-      spdlog::info("feeds: {} ({}): {} added, {} changed, {} removed, {} rejected", s.source, s.kind,
-                   s.diff.added, s.diff.changed, s.diff.removed, s.rejected);
+      spdlog::info("feeds: {} ({}): {} added, {} changed, {} removed, {} rejected, {} taken with a warning",
+                   s.source, s.kind, s.diff.added, s.diff.changed, s.diff.removed, s.rejected, s.warnings);
     }
   }
   if (!report.error.empty()) spdlog::warn("feeds: {}", report.error);

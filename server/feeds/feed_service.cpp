@@ -123,6 +123,15 @@ void FeedService::import_one(const std::string& source, bool force, SourceReport
   for (const auto& rejected : loaded->result.rejected) {
     spdlog::warn("feeds: {}: rejected {}: {}", r.source, rejected.where, rejected.reason);
   }
+  r.warnings = loaded->result.warnings.size();
+  constexpr std::size_t kWarningsLogged = 5;
+  for (std::size_t i = 0; i < std::min(r.warnings, kWarningsLogged); ++i) {
+    const auto& warning = loaded->result.warnings[i];
+    spdlog::warn("feeds: {}: {}: {}", r.source, warning.where, warning.message);
+  }
+  if (r.warnings > kWarningsLogged) {
+    spdlog::warn("feeds: {}: {} more records taken with a warning", r.source, r.warnings - kWarningsLogged);
+  }
   auto diff = advisories_.replace(storage::FeedImport{r.source, loaded->kind, loaded->fingerprint,
                                                       std::move(loaded->result.advisories), r.rejected},
                                   fetched ? fetched->validators() : scanner::feeds::Validators{});

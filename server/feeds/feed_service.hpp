@@ -26,6 +26,7 @@ struct SourceReport {
   std::string error;     // "" when imported or skipped
   storage::ImportDiff diff;
   std::size_t rejected = 0;
+  std::size_t warnings = 0;  // records taken with a warning (e.g. an OSV id prefix newer than our list)
 };
 
 struct RematchReport {

@@ -111,13 +111,21 @@ std::unexpected<Error> invalid(std::string message) {
   return fail(ErrorCode::InvalidArgument, std::move(message));
 }
 
-bool valid_id(std::string_view id) {
-  return std::any_of(kIdPrefixes.begin(), kIdPrefixes.end(), [&](std::string_view prefix) {
-    if (prefix == "x_") {
-      return id.starts_with(prefix);
-    }
-    return id.size() > prefix.size() && id.starts_with(prefix) && id[prefix.size()] == '-';
-  });
+// PREFIX-ID: an alphanumeric prefix (an "x_" one for private databases), a '-', then the database's own id.
+bool valid_id_shape(std::string_view id) {
+  const auto dash = id.find('-');
+  if (id.size() > 128 || dash == std::string_view::npos || dash == 0 || dash + 1 == id.size()) {
+    return false;
+  }
+  const auto alnum = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  const std::string_view prefix = id.starts_with("x_") ? id.substr(2, dash - 2) : id.substr(0, dash);
+  if (prefix.empty() || !std::all_of(prefix.begin(), prefix.end(), alnum)) {
+    return false;
+  }
+  return std::all_of(id.begin() + static_cast<std::ptrdiff_t>(dash), id.end(),
+                     [&](char c) { return alnum(c) || c == '-' || c == '.' || c == ':' || c == '_'; });
 }
 
 bool valid_ecosystem(std::string_view ecosystem) {
@@ -521,8 +529,8 @@ Result<Advisory> parse_record(const json& record) {
   if (!id) {
     return std::unexpected(id.error());
   }
-  if (!valid_id(*id)) {
-    return invalid("id \"" + *id + "\" has no known database prefix");
+  if (!valid_id_shape(*id)) {
+    return invalid("id \"" + id->substr(0, 128) + "\" is not of the shape PREFIX-ID");
   }
   out.id = std::move(*id);
   auto modified = timestamp_field(record, "modified", true);
@@ -614,6 +622,10 @@ void add_record(std::string_view text, const std::string& where, ImportResult& r
     result.rejected.push_back(Rejected{where, advisory.error().message});
     return;
   }
+  if (!known_osv_id_prefix(advisory->id)) {
+    result.warnings.push_back(ImportWarning{
+        where, "id prefix of \"" + advisory->id + "\" is not in the schema's list; taken as it is"});
+  }
   result.advisories.push_back(std::move(*advisory));
 }
 
@@ -697,6 +709,15 @@ Result<ImportResult> read_zip(archive* a, const std::string& name, const ImportL
 }
 
 }  // namespace
+
+bool known_osv_id_prefix(std::string_view id) {
+  return std::any_of(kIdPrefixes.begin(), kIdPrefixes.end(), [&](std::string_view prefix) {
+    if (prefix == "x_") {
+      return id.starts_with(prefix);
+    }
+    return id.size() > prefix.size() && id.starts_with(prefix) && id[prefix.size()] == '-';
+  });
+}
 
 Result<Advisory> parse_osv_record(std::string_view text, std::string_view where) {
   auto document = parse_json(text, kJsonLimits);

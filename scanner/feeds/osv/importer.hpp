@@ -12,7 +12,8 @@
 // a range closed only by last_affected names no fix. An affected entry without a package (GIT ranges only)
 // keeps empty ecosystem and name.
 //
-// Rejected, beyond JSON and type errors: missing id or modified; an id outside the schema's prefixes; a
+// Rejected, beyond JSON and type errors: missing id or modified; an id not of the shape PREFIX-ID (letters
+// and digits, a '-', then letters, digits and ".:_-", at most 128 bytes); a
 // timestamp not YYYY-MM-DDTHH:MM:SS[.frac]Z; unknown top-level fields, severity types, range types,
 // reference types or credit types; an Ubuntu score outside negligible..critical; affected[].severity beside a
 // top-level severity; an ecosystem outside the schema's list; a range without events, with an event that is
@@ -22,7 +23,8 @@
 // as fixed X then introduced X are valid); a package-less entry with a non-GIT range. Not enforced: the
 // schema's full-length commit hashes in GIT events (7 PyPA records carry abbreviated ones, and GIT ranges
 // never decide a match), CVSS_V4 metric order. Whether a package exists in its registry (osv-linter's
-// package-exists) is not checked.
+// package-exists) is not checked. OSV adds databases often: an id of that shape whose prefix is not in the
+// schema's list (known_osv_id_prefix) is taken, with a warning in the import's result.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +43,9 @@ struct ImportLimits {
   std::size_t max_entries = 1'000'000;                   // entries (files) beyond this fail the import
   std::size_t max_total_bytes = std::size_t{8} << 30;    // uncompressed bytes read, over all entries
 };
+
+// Whether `id` starts with one of the database prefixes osv-schema 1.6 lists ("GHSA-", "PYSEC-", ...).
+bool known_osv_id_prefix(std::string_view id);
 
 // `where` names the record in messages ("GO-2023-2102.json").
 [[nodiscard]] Result<Advisory> parse_osv_record(std::string_view json, std::string_view where);

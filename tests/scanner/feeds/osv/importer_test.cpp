@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_data.hpp"
 
 namespace regscand::scanner::feeds::osv {
@@ -298,6 +300,26 @@ TEST(OsvRecord, AdjacentIntervalsAreNotEmptyOnes) {
   EXPECT_TRUE(a) << a.error().message;
 }
 
+// OSV adds databases faster than releases: a well-formed id with a new prefix is taken, with a warning.
+TEST(OsvImport, NewDatabasePrefixesAreTakenWithAWarning) {
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "NEWDB-2026-0001.json")
+      << R"({"id": "NEWDB-2026-0001", "modified": "2026-01-01T00:00:00Z"})";
+  std::ofstream(dir.path() / "GHSA-aaaa-bbbb-cccc.json")
+      << R"({"id": "GHSA-aaaa-bbbb-cccc", "modified": "2026-01-01T00:00:00Z"})";
+  auto imported = import_osv_directory(dir.path());
+  ASSERT_TRUE(imported) << imported.error().message;
+  ASSERT_EQ(imported->advisories.size(), 2u);
+  EXPECT_TRUE(imported->rejected.empty());
+  ASSERT_EQ(imported->warnings.size(), 1u);
+  EXPECT_EQ(imported->warnings[0].where, "NEWDB-2026-0001.json");
+  EXPECT_NE(imported->warnings[0].message.find("NEWDB-2026-0001"), std::string::npos);
+  EXPECT_TRUE(known_osv_id_prefix("GHSA-aaaa-bbbb-cccc"));
+  EXPECT_TRUE(known_osv_id_prefix("x_private-1"));
+  EXPECT_FALSE(known_osv_id_prefix("NEWDB-2026-0001"));
+  EXPECT_FALSE(known_osv_id_prefix("GHSAX-1"));
+}
+
 TEST(OsvRecord, SchemaViolationsAreRejectedWithTheReason) {
   const std::string head = R"({"id": "GO-2024-1", "modified": "2024-01-01T00:00:00Z")";
   const auto pkg = [](const std::string& ranges) {
@@ -309,7 +331,10 @@ TEST(OsvRecord, SchemaViolationsAreRejectedWithTheReason) {
       {R"({"modified": "2024-01-01T00:00:00Z"})", "missing id"},
       {R"({"id": "GO-2024-1"})", "GO-2024-1: missing modified"},
       {R"({"id": 7, "modified": "2024-01-01T00:00:00Z"})", "id is not a string"},
-      {R"({"id": "NOPE-1", "modified": "2024-01-01T00:00:00Z"})", "no known database prefix"},
+      {R"({"id": "NOPE", "modified": "2024-01-01T00:00:00Z"})", "not of the shape PREFIX-ID"},
+      {R"({"id": "-1", "modified": "2024-01-01T00:00:00Z"})", "not of the shape PREFIX-ID"},
+      {R"({"id": "NO PE-1", "modified": "2024-01-01T00:00:00Z"})", "not of the shape PREFIX-ID"},
+      {R"({"id": "NOPE-1/../x", "modified": "2024-01-01T00:00:00Z"})", "not of the shape PREFIX-ID"},
       {R"({"id": "GO-2024-1", "modified": "2024-01-01"})", "not an RFC 3339 UTC timestamp"},
       {R"({"id": "GO-2024-1", "modified": "2024-01-01T00:00:00+02:00"})", "not an RFC 3339 UTC timestamp"},
       {head + R"(, "published": 5})", "published is not a string"},
