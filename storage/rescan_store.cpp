@@ -47,7 +47,8 @@ WITH j AS (
 SELECT id, pg_notify($7::text, kind) FROM j
 )sql";
 
-// $1..$3 the manifest, $4 tag ('' = none), $5 kind, $6 priority, $7 max attempts, $8 channel.
+// $1..$3 the manifest, $4 tag ('' = none), $5 kind, $6 priority, $7 max attempts, $8 channel, $9 scanned
+// since ('' = always queue). `fresh` reads the manifest as it was before this statement.
 constexpr std::string_view kImportSql = R"sql(
 WITH m AS (
   INSERT INTO manifests (registry, repository, digest) VALUES ($1::text, $2::text, $3::text)
@@ -63,16 +64,22 @@ WITH m AS (
   SELECT id FROM jobs
   WHERE registry = $1::text AND repository = $2::text AND digest = $3::text AND state IN ('queued', 'running')
   ORDER BY id LIMIT 1
+), fresh AS (
+  SELECT 0::bigint AS id FROM manifests
+  WHERE registry = $1::text AND repository = $2::text AND digest = $3::text AND $9::text <> ''
+    AND scanned_with IS NOT NULL AND resolved_at >= $9::timestamptz
 ), j AS (
   INSERT INTO jobs (kind, registry, repository, digest, priority, max_attempts)
   SELECT $5::text, registry, repository, digest, $6::integer, $7::integer FROM m
-  WHERE NOT EXISTS (SELECT 1 FROM active)
+  WHERE NOT EXISTS (SELECT 1 FROM active) AND NOT EXISTS (SELECT 1 FROM fresh)
   ON CONFLICT (kind, registry, repository, digest) WHERE state IN ('queued', 'running') DO NOTHING
   RETURNING id, kind
 )
 SELECT id, true, pg_notify($8::text, kind) FROM j
 UNION ALL
 SELECT id, false, '' FROM active
+UNION ALL
+SELECT id, false, '' FROM fresh WHERE NOT EXISTS (SELECT 1 FROM active)
 )sql";
 
 // $1..$3 the manifest, $4 tag.
@@ -160,13 +167,13 @@ Result<std::optional<std::int64_t>> RescanStore::enqueue(const ManifestKey& key,
 }
 
 Result<Imported> RescanStore::import(const ManifestKey& key, std::string_view tag, std::string_view kind,
-                                     int priority, int max_attempts) {
+                                     int priority, int max_attempts, std::string_view scanned_since) {
   if (auto ok = check_key(key); !ok) return std::unexpected(std::move(ok).error());
   return db_.run([&](pqxx::connection& conn) -> Result<Imported> {
     pqxx::work tx(conn);
-    const auto rows =
-        tx.exec_prepared(std::string(kImport), key.registry, key.repository, key.digest, std::string(tag),
-                         std::string(kind), priority, max_attempts, std::string(kJobsChannel));
+    const auto rows = tx.exec_prepared(std::string(kImport), key.registry, key.repository, key.digest,
+                                       std::string(tag), std::string(kind), priority, max_attempts,
+                                       std::string(kJobsChannel), std::string(scanned_since));
     tx.commit();
     if (rows.empty()) return fail(ErrorCode::Internal, "import queued no job");
     return Imported{rows[0][0].as<std::int64_t>(), rows[0][1].as<bool>()};

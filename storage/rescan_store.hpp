@@ -67,9 +67,11 @@ class RescanStore {
                                                             int priority, int max_attempts);
 
   // An image that arrived without a push webhook: creates its manifests row (undeleting it) and, when
-  // `tag` is not empty, points the tag at it; then queues a job of `kind` unless one of any kind is active.
+  // `tag` is not empty, points the tag at it; then queues a job of `kind` unless one of any kind is active,
+  // or (`scanned_since`, a timestamptz text, not empty) its last successful scan finished at or after that
+  // time: then job_id is 0 and created false.
   [[nodiscard]] Result<Imported> import(const ManifestKey& key, std::string_view tag, std::string_view kind,
-                                        int priority, int max_attempts);
+                                        int priority, int max_attempts, std::string_view scanned_since = {});
 
   // Points `tag` at the image `key` (e.g. a further tag of an image just imported), queueing nothing.
   [[nodiscard]] Result<void> record_tag(const ManifestKey& key, std::string_view tag);

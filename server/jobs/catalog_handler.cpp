@@ -170,11 +170,15 @@ class RegistrySource final : public CatalogSource {
 
 class StoreImporter final : public CatalogImporter {
  public:
-  StoreImporter(storage::RescanStore& rescans, std::string registry, int max_attempts)
-      : rescans_(rescans), registry_(std::move(registry)), max_attempts_(max_attempts) {}
+  // Images scanned since `walk_began` are not queued again: a walk retried after a failure starts over.
+  StoreImporter(storage::RescanStore& rescans, std::string registry, int max_attempts, std::string walk_began)
+      : rescans_(rescans),
+        registry_(std::move(registry)),
+        max_attempts_(max_attempts),
+        walk_began_(std::move(walk_began)) {}
   Result<bool> import(std::string_view repository, std::string_view digest, std::string_view tag) override {
     auto imported = rescans_.import(key(repository, digest), tag, storage::kImportJobKind,
-                                    storage::kImportPriority, max_attempts_);
+                                    storage::kImportPriority, max_attempts_, walk_began_);
     if (!imported) return std::unexpected(std::move(imported).error());
     return imported->created;
   }
@@ -189,6 +193,7 @@ class StoreImporter final : public CatalogImporter {
   storage::RescanStore& rescans_;
   std::string registry_;
   int max_attempts_;
+  std::string walk_began_;
 };
 
 }  // namespace
@@ -217,7 +222,8 @@ JobHandler make_catalog_handler(const config::Config& config, storage::RescanSto
     auto created = scanner::registry::RegistryClient::create(*registry, client);
     if (!created) return std::unexpected(std::move(created).error());
     RegistrySource source(std::move(*created));
-    StoreImporter importer(rescans, job.registry, static_cast<int>(config.scanner.max_attempts));
+    StoreImporter importer(rescans, job.registry, static_cast<int>(config.scanner.max_attempts),
+                           job.created_at);
     auto report = walk_catalog(source, importer, limits);
     if (!report) return std::unexpected(std::move(report).error());
     spdlog::info("catalog #{} of {}: {} repositories, {} tags, {} images queued, {} skipped, {} errors",

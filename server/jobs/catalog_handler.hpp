@@ -3,9 +3,10 @@
 // and imports each image once (its manifests row, its tags, one "import" job unless the image already has a
 // queued or running job). The job's result:
 //   {"registry", "repositories", "tags", "images_queued", "images_skipped", "errors", "error_samples"}
-// images_skipped counts images that already had an active job; errors counts repositories whose tags list
-// answered 401/403/404 and tags that could not be resolved (the walk goes on), with the first messages in
-// error_samples.
+// images_skipped counts images that already had an active job or were scanned since the catalog job was
+// queued (so a walk retried after a temporary failure does not queue its images again); errors counts
+// repositories whose tags list answered 401/403/404 and tags that could not be resolved (the walk goes on),
+// with the first messages in error_samples.
 //
 // Hostile answers fail the job with a reason: bad JSON, a Link to another host or path (InvalidArgument,
 // not retried), the same page twice or more pages, repositories or tags than CatalogLimits allows

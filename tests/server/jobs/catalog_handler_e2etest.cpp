@@ -45,18 +45,30 @@ class CatalogE2E : public PgTest {
   }
 
   nlohmann::json run_catalog_job() {
+    auto job = queue_catalog_job();
+    if (!job) return nullptr;
+    auto result = run(*job);
+    exec("UPDATE jobs SET state = 'succeeded' WHERE id = " + std::to_string(job->id));
+    return result;
+  }
+
+  std::optional<storage::Job> queue_catalog_job() {
     auto queued = rescans_->enqueue_subject(
         {"local", std::string(storage::kCatalogSubject), std::string(storage::kCatalogSubject)},
         storage::kCatalogJobKind, storage::kCatalogPriority, 3);
     EXPECT_TRUE(queued) << queued.error().message;
-    if (!queued) return nullptr;
+    if (!queued) return std::nullopt;
     auto job = queue_->get(queued->job_id);
     EXPECT_TRUE(job && *job);
-    if (!job || !*job) return nullptr;
-    auto result = handler_(**job);
+    if (!job || !*job) return std::nullopt;
+    return **job;
+  }
+
+  // One attempt of the job's handler.
+  nlohmann::json run(const storage::Job& job) {
+    auto result = handler_(job);
     EXPECT_TRUE(result) << result.error().message;
     if (!result) return nullptr;
-    exec("UPDATE jobs SET state = 'succeeded' WHERE id = " + std::to_string(queued->job_id));
     return nlohmann::json::parse(*result);
   }
 
@@ -143,6 +155,31 @@ TEST_F(CatalogE2E, WalksEveryPageAndQueuesEachImageOnce) {
   EXPECT_EQ(again["images_queued"], 0) << again;
   EXPECT_EQ(again["images_skipped"], 7) << again;
   EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind IN ('import', 'scan')"), 7);
+}
+
+// A walk retried after a temporary failure starts over; images scanned since it was queued are skipped, the
+// others queued as before.
+TEST_F(CatalogE2E, ARetriedWalkSkipsImagesScannedSinceItWasQueued) {
+  const auto alpha = image("alpha");
+  const auto beta = image("beta");
+  registry_->push(layout_->reference("alpha"), "alpha:v1");
+  registry_->push(layout_->reference("beta"), "beta:v1");
+  const auto job = queue_catalog_job();
+  ASSERT_TRUE(job);
+  const auto first = run(*job);
+  EXPECT_EQ(first["images_queued"], 2) << first;
+  // alpha's import ran and succeeded; beta's failed for good.
+  exec(
+      "UPDATE jobs SET state = 'succeeded', finished_at = now() WHERE kind = 'import' AND repository = "
+      "'alpha'");
+  exec("UPDATE manifests SET scanned_with = 'analyzers', resolved_at = now() WHERE repository = 'alpha'");
+  exec("UPDATE jobs SET state = 'failed', finished_at = now() WHERE kind = 'import' AND repository = 'beta'");
+
+  const auto retried = run(*job);
+  EXPECT_EQ(retried["images_queued"], 1) << retried;
+  EXPECT_EQ(retried["images_skipped"], 1) << retried;
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'import' AND digest = '" + alpha + "'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE kind = 'import' AND digest = '" + beta + "'"), 2);
 }
 
 TEST_F(CatalogE2E, AnEmptyRegistryIsAnEmptyReport) {
