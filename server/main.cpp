@@ -11,6 +11,7 @@
 
 #include "config/base/log.hpp"
 #include "config/config.hpp"
+#include "scanner/ecosystems/builtin.hpp"
 #include "server/api/version.hpp"
 #include "server/commands.hpp"
 #include "server/healthcheck_command.hpp"
@@ -43,6 +44,15 @@ bool setup_logging(const config::Config& config) {
   return true;
 }
 
+// "apk, dpkg, ...": the built-in package scanners, as `scan` runs them.
+std::string package_scanner_names() {
+  std::string names;
+  for (const auto& scanner : scanner::ecosystems::builtin_package_scanners()) {
+    names += (names.empty() ? "" : ", ") + std::string(scanner->name());
+  }
+  return names;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{
       "regscand: a registry-side container image scanning daemon. Registries send it webhooks; it scans "
@@ -65,11 +75,12 @@ int run(int argc, char** argv) {
   add_config_option(migrate);
   server::ScanCommandOptions scan_options;
   auto* scan = app.add_subcommand(
-      "scan",
-      "Inventory one image without a daemon or a database: platforms, layers, OS and packages (dpkg, apk)\n"
-      "with the layer that introduced each.\n"
-      "REF: registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or docker-archive:FILE.\n"
-      "Exit code 0 when scanned, 1 when the scan failed, 2 for a malformed reference or option.");
+      "scan", "Inventory one image without a daemon or a database: platforms, layers, OS and packages (" +
+                  package_scanner_names() +
+                  ")\n"
+                  "with the layer that introduced each.\n"
+                  "REF: registry/repo:tag, registry/repo@sha256:..., oci:DIR[:TAG] or docker-archive:FILE.\n"
+                  "Exit code 0 when scanned, 1 when the scan failed, 2 for a malformed reference or option.");
   scan->add_option("REF", scan_options.reference, "the image")->required();
   scan->add_option("--format", scan_options.format, "json (default) or table");
   scan->add_option("--platform", scan_options.platforms,

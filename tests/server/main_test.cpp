@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "tests/support/daemon.hpp"
@@ -37,11 +39,36 @@ TEST(Cli, Version) {
   EXPECT_EQ(r.output.rfind("regscand ", 0), 0u) << r.output;
 }
 
+// The names listed under the help's "Subcommands:" heading (the first word of each line below it).
+std::set<std::string> listed_subcommands(const std::string& help) {
+  std::set<std::string> names;
+  std::istringstream lines(help);
+  std::string line;
+  bool in_list = false;
+  while (std::getline(lines, line)) {
+    std::string lower = line;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.rfind("subcommands:", 0) == 0) {
+      in_list = true;
+    } else if (in_list && line.rfind("  ", 0) == 0 && line.find_first_not_of(' ') == 2) {
+      names.insert(line.substr(2, line.find(' ', 2) - 2));
+    } else if (in_list && line.find_first_not_of(' ') != std::string::npos && line.rfind("  ", 0) != 0) {
+      in_list = false;
+    }
+  }
+  return names;
+}
+
 TEST(Cli, HelpNamesEverySubcommand) {
   const auto r = run({"--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* command : {"serve", "migrate", "version", "config"}) {
-    EXPECT_NE(r.output.find(command), std::string::npos) << command;
+  EXPECT_EQ(listed_subcommands(r.output),
+            (std::set<std::string>{"config", "feeds", "healthcheck", "migrate", "scan", "serve", "version"}))
+      << r.output;
+  const auto scan = run({"scan", "--help"});
+  EXPECT_EQ(scan.code, 0);
+  for (const char* ecosystem : {"apk", "dpkg", "gem", "npm", "pypi", "rpm"}) {
+    EXPECT_NE(scan.output.find(ecosystem), std::string::npos) << ecosystem << "\n" << scan.output;
   }
   const auto check = run({"config", "check", "--help"});
   EXPECT_EQ(check.code, 0);
