@@ -96,7 +96,8 @@ nlohmann::json scan_json(const storage::ScanRecord& s) {
           {"bytes_fetched", s.figures.bytes_fetched},
           {"layers_total", s.figures.layers_total},
           {"layers_reused", s.figures.layers_reused},
-          {"layers_fetched", s.figures.layers_fetched}};
+          {"layers_fetched", s.figures.layers_fetched},
+          {"problems", s.problems}};
 }
 
 bool is_scan_kind(std::string_view kind) {

@@ -39,15 +39,18 @@ class ScanHandler {
     auto scan_id = scans_.start(key, job.id, current_analyzers(), scan_kind(job.kind));
     if (!scan_id) return std::unexpected(std::move(scan_id).error());
     storage::ScanFigures figures;
-    auto result = attempt(job, figures);
-    auto closed = scans_.finish(*scan_id, figures,
-                                result ? std::string_view() : std::string_view(result.error().message));
+    nlohmann::json problems = nlohmann::json::array();
+    auto result = attempt(job, figures, problems);
+    auto closed = scans_.finish(
+        *scan_id, figures, result ? std::string_view() : std::string_view(result.error().message), problems);
     if (!closed) spdlog::warn("scan #{}: recording the outcome failed: {}", *scan_id, closed.error().message);
     return result;
   }
 
  private:
-  Result<std::string> attempt(const storage::Job& job, storage::ScanFigures& figures) const {
+  // `problems` collects each image's (storage::problems_json), with the image's digest.
+  Result<std::string> attempt(const storage::Job& job, storage::ScanFigures& figures,
+                              nlohmann::json& problems) const {
     const storage::ManifestKey key{job.registry, job.repository, job.digest};
     const config::RegistryConfig* registry = config_.find_registry(job.registry);
     if (registry == nullptr) {
@@ -98,6 +101,13 @@ class ScanHandler {
           inventory_.put_inventory(image_key, current_analyzers(), image.config.platform.str(),
                                    image.index ? image.index->str() : std::string(), *inventory, layers);
       if (!stored) return std::unexpected(std::move(stored).error());
+      auto image_problems = storage::problems_json(inventory->problems, layers);
+      for (auto& problem : image_problems) {
+        spdlog::warn("scan #{}: {}/{}@{}: package database not fully read: {}", job.id, job.registry,
+                     job.repository, image.digest.str(), problem.value("message", ""));
+        problem["image"] = image.digest.str();
+        problems.push_back(problem);
+      }
       nlohmann::json findings = nullptr;
       if (options_.feeds != nullptr) {
         auto matched = options_.feeds->match(image_key, *inventory);
@@ -110,6 +120,7 @@ class ScanHandler {
            {"platform", image.config.platform.str()},
            {"distribution", d ? nlohmann::json(d->id + " " + d->version_id) : nlohmann::json(nullptr)},
            {"packages", inventory->packages.size()},
+           {"problems", inventory->problems.size()},
            {"layers_reused", image_figures.layers_reused},
            {"layers_fetched", image_figures.layers_fetched},
            {"findings", std::move(findings)}});
