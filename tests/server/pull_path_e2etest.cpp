@@ -1,7 +1,8 @@
 // The registry pull path end to end, through the real `regscand serve`.
 //
 // With docker-registry sending its notifications to the daemon: the scan's own manifest GET comes back as a
-// pull event and is not counted (the image stays "never pulled"), while a skopeo pull counts exactly once.
+// pull event and is not counted (the image stays "never pulled"), while a skopeo pull counts exactly once;
+// and a scan GETs the manifest once (the registry's access log).
 #include <signal.h>
 
 #include <gtest/gtest.h>
@@ -57,7 +58,7 @@ class PullPathE2E : public DaemonE2E {
   }
 };
 
-TEST_F(PullPathE2E, TheScansOwnPullIsNotAPull) {
+TEST_F(PullPathE2E, TheScansOwnPullIsNotAPullAndTheManifestIsFetchedOnce) {
   auto daemon = start_daemon();
   const auto image = push("team/quiet");
   const auto& digest = image.manifest.digest;
@@ -66,6 +67,8 @@ TEST_F(PullPathE2E, TheScansOwnPullIsNotAPull) {
   })) << daemon->log();
   wait_for_earlier_events();
 
+  EXPECT_EQ(manifest_gets("team/quiet", "regscand/"), 1) << "one manifest GET per scan\n" << registry_->log();
+  EXPECT_EQ(manifest_gets("team/quiet", ""), 1) << "and nobody else's";
   auto reference = reference_of(digest);
   EXPECT_TRUE(reference["pulled_at"].is_null()) << reference.dump();
   EXPECT_EQ(reference["pull_count"], 0) << reference.dump();
