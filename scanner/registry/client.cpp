@@ -252,13 +252,14 @@ Result<void> RegistryClient::fetch_blob(std::string_view repository, const Diges
     if (!location || redirects == options.max_redirects) {
       response->connection->discard_body(options.max_error_body_bytes, deadline);
       return fail(
-          ErrorCode::Unavailable,
+          ErrorCode::FailedPrecondition,
           session.where() + what + (location ? ": too many redirects" : ": redirect without Location"));
     }
     auto next = resolve_location(url, *location);
     response->connection->discard_body(options.max_error_body_bytes, deadline);
     if (!next)
-      return fail(ErrorCode::Unavailable, session.where() + what + ": bad redirect: " + next.error().message);
+      return fail(ErrorCode::FailedPrecondition,
+                  session.where() + what + ": bad redirect: " + next.error().message);
     url = std::move(*next);
     const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (remaining.count() <= 0)

@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "scanner/registry/user_agent.hpp"
+
 namespace regscand::scanner::registry {
 
 struct ClientOptions {
@@ -25,7 +27,7 @@ struct ClientOptions {
   // How to wait between attempts; empty = std::this_thread::sleep_for. A worker can pass one that returns
   // early at shutdown; tests pass one that records the delays.
   std::function<void(std::chrono::milliseconds)> sleep;
-  std::string user_agent = "regscand";
+  std::string user_agent = registry::user_agent();
 };
 
 }  // namespace regscand::scanner::registry

@@ -62,25 +62,21 @@ class ScanHandler {
 
     auto client = scanner::registry::RegistryClient::create(*registry);
     if (!client) return std::unexpected(std::move(client).error());
-    const auto started = std::chrono::steady_clock::now();
-    auto head = resolve(*client, job);
-    if (!head) return std::unexpected(std::move(head).error());
-    figures.bytes_fetched = head->size;
-    if (head->schema1) {
-      return fail(ErrorCode::Unimplemented,
-                  "unsupported manifest: Docker schema 1 (" + head->media_type + ")");
-    }
-
+    scanner::pipeline::RegistrySource source(std::move(*client), job.registry, job.repository);
     using Clock = std::chrono::steady_clock;
     const auto ms = [](Clock::duration d) {
       return std::chrono::duration_cast<std::chrono::milliseconds>(d);
     };
+    const auto started = Clock::now();
+    auto head = resolve(source, job);
+    if (!head) return std::unexpected(std::move(head).error());
+    figures.bytes_fetched = head->size;
     const std::string media_type = head->media_type;
     const auto size = head->size;
-    scanner::pipeline::RegistrySource source(std::move(*client), job.registry, job.repository);
-    auto images = scanner::pipeline::resolve_images(source, job.digest, {.configs = &inventory_});
+    // The manifest is fetched once: resolve_images goes on from the one the wait above read.
+    auto images = scanner::pipeline::resolve_images(source, std::move(*head), {.configs = &inventory_});
     if (!images) return std::unexpected(std::move(images).error());
-    figures.bytes_fetched += images->bytes_fetched;
+    figures.bytes_fetched = images->bytes_fetched;
     figures.resolve = ms(Clock::now() - started);
 
     const auto analyzing = Clock::now();
@@ -144,10 +140,10 @@ class ScanHandler {
     return nlohmann::json{{"skipped", reason}}.dump();
   }
 
-  Result<scanner::registry::ManifestHead> resolve(scanner::registry::RegistryClient& client,
+  Result<scanner::registry::ManifestHead> resolve(scanner::pipeline::ImageSource& source,
                                                   const storage::Job& job) const {
     for (int tries = 1;; ++tries) {
-      auto head = client.resolve_manifest(job.repository, job.digest);
+      auto head = source.manifest(job.digest);
       if (head || head.error().code != ErrorCode::NotFound || tries >= options_.not_found_attempts)
         return head;
       spdlog::debug("scan #{}: {}@{} not found yet (attempt {})", job.id, job.repository, job.digest, tries);

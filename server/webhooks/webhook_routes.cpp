@@ -12,6 +12,7 @@
 #include "server/webhooks/acr.hpp"
 #include "server/webhooks/distribution.hpp"
 #include "server/webhooks/harbor.hpp"
+#include "server/webhooks/own_pulls.hpp"
 
 namespace regscand::server::webhooks {
 namespace {
@@ -164,9 +165,12 @@ void add_webhook_routes(http::Router& router, const config::Config& config, Inbo
         }
         counters->count(name, "any", "ignored", static_cast<double>(parsed->ignored));
         nlohmann::json body{{"events", parsed->events.size()}, {"ignored", parsed->ignored}};
+        const std::size_t own_pulls = drop_own_pulls(parsed->events, *registry);
+        counters->count(name, "any", "own_pull", static_cast<double>(own_pulls));
         if (parsed->events.empty()) {
           body["applied"] = 0;
           body["duplicates"] = 0;
+          body["dropped"] = own_pulls;
           body["jobs_enqueued"] = 0;
           co_return http::json_response(Status::accepted, body);
         }
@@ -183,7 +187,7 @@ void add_webhook_routes(http::Router& router, const config::Config& config, Inbo
         counters->count(name, "any", "dropped", static_cast<double>(outcome->dropped));
         body["applied"] = outcome->applied;
         body["duplicates"] = outcome->duplicates;
-        body["dropped"] = outcome->dropped;
+        body["dropped"] = outcome->dropped + own_pulls;
         body["jobs_enqueued"] = outcome->jobs_enqueued;
         co_return http::json_response(Status::accepted, body);
       });
