@@ -1,5 +1,6 @@
 #include "server/http/router.hpp"
 #include "config/base/percent.hpp"
+#include "config/base/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -225,6 +226,11 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
     if (!decoded) {
       result.kind = RouteMatch::Kind::BadPath;
       result.error = "malformed percent-encoding in path";
+      return result;
+    }
+    if (!text::is_valid_utf8(*decoded)) {
+      result.kind = RouteMatch::Kind::BadPath;
+      result.error = std::string(name) + ": must be valid UTF-8";
       return result;
     }
     result.params.emplace_back(std::string(name), std::move(*decoded));
