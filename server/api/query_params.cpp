@@ -120,24 +120,13 @@ Result<std::vector<scanner::feeds::Severity>> parse_severities(std::string_view 
   std::vector<Severity> out;
   while (true) {
     const auto comma = text.find(',');
-    std::string item(text.substr(0, comma));
-    std::transform(item.begin(), item.end(), item.begin(), [](unsigned char c) { return std::tolower(c); });
-    bool found = false;
-    for (const Severity s : {Severity::Unknown, Severity::Negligible, Severity::Low, Severity::Medium,
-                             Severity::High, Severity::Critical}) {
-      std::string known(scanner::feeds::severity_name(s));
-      std::transform(known.begin(), known.end(), known.begin(),
-                     [](unsigned char c) { return std::tolower(c); });
-      if (item == known) {
-        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-        found = true;
-      }
-    }
-    if (!found) {
+    const auto severity = scanner::feeds::parse_severity(text.substr(0, comma));
+    if (!severity) {
       return std::unexpected(bad(name,
                                  "must be a comma-separated list of critical, high, medium, low, "
                                  "negligible, unknown"));
     }
+    if (std::find(out.begin(), out.end(), *severity) == out.end()) out.push_back(*severity);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }

@@ -1,5 +1,6 @@
 #include "server/http/router.hpp"
 #include "config/base/percent.hpp"
+#include "config/base/text.hpp"
 #include "config/base/utf8.hpp"
 
 #include <algorithm>
@@ -169,9 +170,7 @@ void Router::add(Verb method, std::string_view pattern, RouteOptions options, Ha
       std::abort();
     }
   }
-  for (std::string& type : options.content_types) {
-    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  }
+  for (std::string& type : options.content_types) type = text::lower_case(type);
   routes_.push_back(
       Route{method, std::string(pattern), std::move(options), std::move(handler), std::move(*segs)});
 }
