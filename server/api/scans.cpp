@@ -5,6 +5,7 @@
 #include "scanner/model/digest.hpp"
 #include "scanner/model/reference.hpp"
 #include "scanner/registry/client.hpp"
+#include "server/api/query_params.hpp"
 #include "server/http/request_context.hpp"
 #include "server/http/response.hpp"
 #include "storage/event_inbox.hpp"
@@ -118,6 +119,7 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
   const http::RouteOptions reader{config::Role::Reader, {}};
   router.add(
       http::Verb::post, "/v1/scans", writer, [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
+        if (auto params = QueryParams::parse(ctx.query(), {}); !params) co_return ctx.error(params.error());
         auto body = ctx.json_body();
         if (!body) co_return ctx.error(body.error());
         auto request = parse_import(*body);
@@ -157,6 +159,8 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
       });
   router.add(http::Verb::post, "/v1/scans:catalog", writer,
              [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                auto body = ctx.json_body();
                if (!body) co_return ctx.error(body.error());
                auto registry = parse_catalog(*body);
@@ -182,6 +186,8 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
              });
   router.add(http::Verb::get, "/v1/scans/{id}", reader,
              [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                const auto id = parse_id(ctx.param("id"));
                if (!id) co_return ctx.error(invalid("id: must be a positive integer"));
                const std::int64_t job_id = *id;
