@@ -574,10 +574,8 @@ TEST(Scanner, BlobLimits) {
   EXPECT_EQ(defaults->scanner.blob_min_rate, 10u * 1024);
   EXPECT_EQ(defaults->scanner.blob_rate_window, milliseconds(30'000));
 
-  const auto config = load_yaml(
-      "scanner: {blob_timeout: 10m, blob_min_rate: 1MiB, blob_rate_window: 1m}
-      ",
-      {{"REGSCAND_SCANNER_BLOB_MIN_RATE", "512KiB"}});
+  const auto config = load_yaml("scanner: {blob_timeout: 10m, blob_min_rate: 1MiB, blob_rate_window: 1m}\n",
+                                {{"REGSCAND_SCANNER_BLOB_MIN_RATE", "512KiB"}});
   ASSERT_TRUE(config.has_value()) << config.error().message;
   EXPECT_EQ(config->scanner.blob_timeout, milliseconds(600'000));
   EXPECT_EQ(config->scanner.blob_min_rate, 512u * 1024);
@@ -590,16 +588,11 @@ TEST(Scanner, BlobLimits) {
   EXPECT_EQ(off->scanner.blob_timeout, milliseconds(7'200'000));
   EXPECT_EQ(off->scanner.blob_rate_window, milliseconds(5'000));
 
-  expect_error(load_yaml("scanner: {blob_timeout: 0s}
-"), "scanner.blob_timeout: must be greater than 0");
-  expect_error(load_yaml("scanner: {blob_timeout: 2d}
-"), "scanner.blob_timeout: must be greater than 0");
-  expect_error(load_yaml("scanner: {blob_min_rate: 2GiB}
-"), "scanner.blob_min_rate: must be 0..1073741824");
-  expect_error(load_yaml("scanner: {blob_min_rate: 10KB}
-"), "scanner.blob_min_rate: expected a size");
-  expect_error(load_yaml("scanner: {blob_rate_window: 500ms}
-"),
+  expect_error(load_yaml("scanner: {blob_timeout: 0s}\n"), "scanner.blob_timeout: must be greater than 0");
+  expect_error(load_yaml("scanner: {blob_timeout: 2d}\n"), "scanner.blob_timeout: must be greater than 0");
+  expect_error(load_yaml("scanner: {blob_min_rate: 2GiB}\n"), "scanner.blob_min_rate: must be 0..1073741824");
+  expect_error(load_yaml("scanner: {blob_min_rate: 10KB}\n"), "scanner.blob_min_rate: expected a size");
+  expect_error(load_yaml("scanner: {blob_rate_window: 500ms}\n"),
                "scanner.blob_rate_window: must be 1s..1h, got 500ms");
   Config built;
   built.scanner.blob_rate_window = milliseconds(0);
