@@ -57,7 +57,7 @@ class ScanHandler {
     if (!record) return std::unexpected(std::move(record).error());
     if (*record && (*record)->deleted) return skipped("manifest deleted");
 
-    auto client = scanner::registry::RegistryClient::create(*registry);
+    auto client = scanner::registry::RegistryClient::create(*registry, options_.client);
     if (!client) return std::unexpected(std::move(client).error());
     const auto started = std::chrono::steady_clock::now();
     auto head = resolve(*client, job);
