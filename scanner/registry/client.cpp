@@ -276,9 +276,15 @@ Result<void> RegistryClient::fetch_blob(std::string_view repository, const Diges
   auto digester = Digester::create(digest.algorithm());
   if (!digester) return std::unexpected(std::move(digester).error());
   VerifyingSink verifying(sink, std::move(*digester));
-  auto read = response->connection->read_body(verifying, max_bytes, deadline);
+  auto read = response->connection->read_body(verifying, max_bytes, deadline,
+                                              {options.blob_min_rate, options.blob_rate_window});
   if (!read) {
     auto error = std::move(read).error();
+    if (error.code == ErrorCode::DeadlineExceeded && Clock::now() >= deadline) {
+      const auto ms = options.blob_timeout.count();
+      error.message = "not complete within the blob timeout of " +
+                      (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms");
+    }
     error.message.insert(0, session.where() + what + ": ");
     return std::unexpected(std::move(error));
   }

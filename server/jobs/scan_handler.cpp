@@ -60,7 +60,7 @@ class ScanHandler {
     if (!record) return std::unexpected(std::move(record).error());
     if (*record && (*record)->deleted) return skipped("manifest deleted");
 
-    auto client = scanner::registry::RegistryClient::create(*registry);
+    auto client = scanner::registry::RegistryClient::create(*registry, options_.client);
     if (!client) return std::unexpected(std::move(client).error());
     scanner::pipeline::RegistrySource source(std::move(*client), job.registry, job.repository);
     using Clock = std::chrono::steady_clock;
