@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "config/base/text.hpp"
 #include "config/env_reader.hpp"
 #include "config/fields.hpp"
 #include "config/listen_address.hpp"
@@ -65,16 +66,6 @@ Result<Config> load_layers(const std::optional<YamlSource>& yaml, const Environm
   return config;
 }
 
-// `name` in any case equals the lower-case `candidate`.
-bool equals_ignore_case(std::string_view name, std::string_view candidate) {
-  if (candidate.size() != name.size()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = (name[i] >= 'A' && name[i] <= 'Z') ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
-    if (c != candidate[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string_view to_string(Role role) {
@@ -91,7 +82,7 @@ std::string_view to_string(Role role) {
 
 std::optional<Role> parse_role(std::string_view name) {
   for (const Role role : {Role::Reader, Role::Writer, Role::Admin}) {
-    if (equals_ignore_case(name, to_string(role))) return role;
+    if (text::equals_ignore_case(name, to_string(role))) return role;
   }
   return std::nullopt;
 }
@@ -114,7 +105,7 @@ std::string_view to_string(RegistryKind kind) {
 
 std::optional<RegistryKind> parse_registry_kind(std::string_view name) {
   for (const RegistryKind kind : {RegistryKind::Distribution, RegistryKind::Acr, RegistryKind::Harbor}) {
-    if (equals_ignore_case(name, to_string(kind))) return kind;
+    if (text::equals_ignore_case(name, to_string(kind))) return kind;
   }
   return std::nullopt;
 }

@@ -115,6 +115,11 @@ struct ScannerConfig {
   std::chrono::milliseconds poll_interval{5'000};   // fallback when no NOTIFY arrives
   std::chrono::milliseconds retry_backoff{10'000};  // first retry delay; doubles each attempt
   std::chrono::milliseconds retry_backoff_max{600'000};
+  // Each layer or config blob: done within blob_timeout, and at least blob_min_rate bytes per second in each
+  // blob_rate_window (0 = no minimum rate).
+  std::chrono::milliseconds blob_timeout{30 * 60'000};  // (0, 24h]
+  std::uint64_t blob_min_rate = 10 * 1024;              // 0..1GiB
+  std::chrono::milliseconds blob_rate_window{30'000};   // 1s..1h
 };
 
 // Advisory feeds the daemon imports and matches inventories against.

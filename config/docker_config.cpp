@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "config/base/base64.hpp"
 #include "config/base/json_input.hpp"
 #include "config/registry_url.hpp"
 
@@ -32,22 +33,13 @@ std::string string_member(const json& entry, const char* name) {
   return it->get<std::string>();
 }
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 std::unexpected<Error> invalid(std::string problem) {
   return fail(ErrorCode::InvalidArgument, std::move(problem));
 }
 
 Result<RegistryAuth> basic_from_auth_field(const std::string& encoded, std::string_view host_key) {
   const std::string where = "the auths entry for " + std::string(host_key);
-  auto decoded = decode_base64(encoded);
+  auto decoded = text::base64_decode(encoded);
   if (!decoded) return invalid(where + " has an `auth` value that is not base64");
   const auto colon = decoded->find(':');
   if (colon == std::string::npos) return invalid(where + " has an `auth` value that is not user:password");
@@ -86,26 +78,6 @@ Result<RegistryAuth> auth_from_entry(const json& entry, std::string_view host_ke
 }
 
 }  // namespace
-
-Result<std::string> decode_base64(std::string_view text) {
-  while (text.ends_with('=')) text.remove_suffix(1);
-  if (text.size() % 4 == 1) return invalid("invalid base64 length");
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (const char c : text) {
-    const int value = base64_value(c);
-    if (value < 0) return invalid("invalid base64 character");
-    bits = (bits << 6) | static_cast<std::uint32_t>(value);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xff));
-    }
-  }
-  return out;
-}
 
 Result<RegistryAuth> docker_config_auth(std::string_view json_text, std::string_view host_key) {
   auto document = parse_json(json_text, JsonLimits{.max_depth = 16, .max_bytes = kMaxDockerConfigBytes});

@@ -24,7 +24,4 @@ inline constexpr std::size_t kMaxDockerConfigBytes = 1024 * 1024;
 // The result has type and secret set; the caller fills source_file and from_docker_config.
 [[nodiscard]] Result<RegistryAuth> docker_config_auth(std::string_view json_text, std::string_view host_key);
 
-// Standard base64 (padding optional); an InvalidArgument error on any other character.
-[[nodiscard]] Result<std::string> decode_base64(std::string_view text);
-
 }  // namespace regscand::config

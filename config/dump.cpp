@@ -152,6 +152,9 @@ void emit_scanner(YAML::Emitter& out, const ScannerConfig& scanner) {
   plain_entry(out, "poll_interval", format_duration(scanner.poll_interval));
   plain_entry(out, "retry_backoff", format_duration(scanner.retry_backoff));
   plain_entry(out, "retry_backoff_max", format_duration(scanner.retry_backoff_max));
+  plain_entry(out, "blob_timeout", format_duration(scanner.blob_timeout));
+  plain_entry(out, "blob_min_rate", std::to_string(scanner.blob_min_rate));
+  plain_entry(out, "blob_rate_window", format_duration(scanner.blob_rate_window));
   out << YAML::EndMap;
 }
 

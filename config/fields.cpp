@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "config/base/log.hpp"
+#include "config/base/text.hpp"
 #include "config/feed_source.hpp"
 #include "config/limits.hpp"
 #include "config/listen_address.hpp"
@@ -22,14 +23,6 @@ constexpr std::string_view kFormat = "text or json";
 constexpr std::string_view kRole = "a role";
 constexpr std::string_view kBoolean = "true or false";
 constexpr std::string_view kOptionalDuration = "a duration or off";
-
-std::string lower_case(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string quoted(std::string_view text) {
   return "\"" + std::string(text) + "\"";
@@ -83,7 +76,7 @@ Result<void> set_bool(bool& target, std::string_view text) {
 // "off" (any case) is 0 = disabled; anything else a duration in `range`.
 Result<void> set_optional_duration(std::chrono::milliseconds& target, std::string_view text,
                                    DurationRange range) {
-  if (lower_case(text) == "off") {
+  if (text::lower_case(text) == "off") {
     target = std::chrono::milliseconds(0);
     return {};
   }
@@ -104,12 +97,12 @@ Result<void> set_level(std::string& target, std::string_view text) {
     return fail(ErrorCode::InvalidArgument,
                 "must be one of trace, debug, info, warn, error, critical, off; got " + quoted(text));
   }
-  target = lower_case(text);
+  target = text::lower_case(text);
   return {};
 }
 
 Result<void> set_format(LogFormat& target, std::string_view text) {
-  const std::string name = lower_case(text);
+  const std::string name = text::lower_case(text);
   if (name == "text") {
     target = LogFormat::Text;
     return {};
@@ -201,6 +194,12 @@ constexpr std::array kScalarFields{
                 [](C c, T t) { return set_duration(c.scanner.retry_backoff, t, kRetryBackoffRange); }},
     ScalarField{"scanner.retry_backoff_max", kDuration, false, "",
                 [](C c, T t) { return set_duration(c.scanner.retry_backoff_max, t, kRetryBackoffMaxRange); }},
+    ScalarField{"scanner.blob_timeout", kDuration, false, "",
+                [](C c, T t) { return set_timeout(c.scanner.blob_timeout, t); }},
+    ScalarField{"scanner.blob_min_rate", kSize, false, "",
+                [](C c, T t) { return set_size(c.scanner.blob_min_rate, t, kBlobMinRateRange); }},
+    ScalarField{"scanner.blob_rate_window", kDuration, false, "",
+                [](C c, T t) { return set_duration(c.scanner.blob_rate_window, t, kBlobRateWindowRange); }},
     ScalarField{"feeds.mirror", kString, false, "",
                 [](C c, T t) { return set_feed_mirror(c.feeds.mirror, t); }},
     ScalarField{"feeds.refresh_interval", kDuration, false, "",

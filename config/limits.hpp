@@ -26,6 +26,7 @@ inline constexpr Range kWorkersRange{0, 64};  // 0: this replica runs no workers
 inline constexpr Range kMaxAttemptsRange{1, 100};
 inline constexpr std::size_t kMaxFeedSources = 64;
 inline constexpr Range kMaxPerMinuteRange{1, 100'000};
+inline constexpr Range kBlobMinRateRange{0, std::uint64_t{1} << 30};
 
 struct DurationRange {
   std::chrono::milliseconds min;
@@ -37,6 +38,7 @@ inline constexpr DurationRange kLeaseRange{std::chrono::seconds(1), std::chrono:
 inline constexpr DurationRange kPollIntervalRange{std::chrono::milliseconds(10), std::chrono::hours(24)};
 inline constexpr DurationRange kRetryBackoffRange{std::chrono::milliseconds(0), std::chrono::hours(24)};
 inline constexpr DurationRange kRetryBackoffMaxRange{std::chrono::milliseconds(0), std::chrono::days(7)};
+inline constexpr DurationRange kBlobRateWindowRange{std::chrono::seconds(1), std::chrono::hours(1)};
 inline constexpr DurationRange kRefreshIntervalRange{std::chrono::minutes(1), std::chrono::days(30)};
 inline constexpr DurationRange kTickRange{std::chrono::seconds(1), std::chrono::days(7)};
 inline constexpr DurationRange kPulledWithinRange{std::chrono::minutes(1), std::chrono::days(3650)};

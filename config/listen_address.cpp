@@ -5,20 +5,13 @@
 
 #include <charconv>
 
+#include "config/base/text.hpp"
+
 namespace regscand::config {
 namespace {
 
 std::string quoted(std::string_view text) {
   return "\"" + std::string(text) + "\"";
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 Result<std::uint16_t> parse_port(std::string_view digits) {
@@ -66,7 +59,7 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  if (equals_ignore_case(host, "localhost")) return true;
+  if (text::equals_ignore_case(host, "localhost")) return true;
   const std::string text(host);
   in_addr v4{};
   if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {

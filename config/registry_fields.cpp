@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "config/base/text.hpp"
 #include "config/registry_url.hpp"
 #include "config/units.hpp"
 
@@ -162,14 +163,6 @@ Result<RegistryAuth> build_docker_config(const RegistryAuthSpec& spec, std::stri
   return auth;
 }
 
-std::string lower_case(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 }  // namespace
 
 std::span<const ItemField<RegistryConfig>> registry_fields() {
@@ -183,7 +176,7 @@ std::span<const ItemField<RegistryAuthSpec>> registry_auth_fields() {
 Result<RegistryAuth> build_registry_auth(const RegistryAuthSpec& spec, std::string_view path) {
   const std::string type_key = std::string(path) + ".type";
   if (!given(spec.type)) return key_error(type_key, "required: anonymous|basic|bearer|docker_config");
-  const std::string type = lower_case(*spec.type);
+  const std::string type = text::lower_case(*spec.type);
   if (type == "anonymous") {
     if (auto ok = check_foreign_keys(spec, path, "anonymous", {}); !ok)
       return std::unexpected(std::move(ok).error());

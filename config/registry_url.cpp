@@ -6,18 +6,12 @@
 #include <charconv>
 #include <cstdint>
 
+#include "config/base/text.hpp"
+
 namespace regscand::config {
 namespace {
 
 constexpr std::uint64_t kMaxPort = 65535;
-
-std::string lower_case(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool is_visible(char c) {
   return c > ' ' && c != 0x7f;
@@ -59,7 +53,7 @@ Result<void> parse_authority(std::string_view authority, RegistryUrl& url) {
     if (port.empty()) return invalid("has an empty port");
   }
   if (host.empty()) return invalid("must name a host");
-  url.host = lower_case(host);
+  url.host = text::lower_case(host);
   if (port.empty()) return {};
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
@@ -82,7 +76,7 @@ std::string RegistryUrl::to_string() const {
 
 Result<RegistryUrl> parse_registry_url(std::string_view text) {
   RegistryUrl url;
-  const std::string lower = lower_case(text.substr(0, 8));
+  const std::string lower = text::lower_case(text.substr(0, 8));
   if (lower.starts_with("http://")) {
     url.scheme = "http";
   } else if (lower.starts_with("https://")) {
@@ -103,7 +97,7 @@ Result<RegistryUrl> parse_registry_url(std::string_view text) {
 }
 
 std::string normalize_docker_auth_key(std::string_view key) {
-  std::string text = lower_case(key);
+  std::string text = text::lower_case(key);
   std::string_view view(text);
   for (const std::string_view scheme : {"http://", "https://"}) {
     if (view.starts_with(scheme)) view.remove_prefix(scheme.size());

@@ -127,7 +127,10 @@ Result<void> check_scanner(const ScannerConfig& scanner) {
                                                       format_duration(scanner.retry_backoff) + "), got " +
                                                       format_duration(scanner.retry_backoff_max));
   }
-  return {};
+  if (auto ok = at("scanner.blob_timeout", check_timeout(scanner.blob_timeout)); !ok) return ok;
+  if (auto ok = at("scanner.blob_min_rate", check_range(scanner.blob_min_rate, kBlobMinRateRange)); !ok)
+    return ok;
+  return at("scanner.blob_rate_window", check_duration(scanner.blob_rate_window, kBlobRateWindowRange));
 }
 
 Result<void> check_feeds(const FeedsConfig& feeds) {

@@ -14,15 +14,22 @@
 
 namespace regscand::scanner {
 
+// What a scanner found in one layer: the packages, and the databases it skipped or cut at a limit.
+struct LayerPackages {
+  std::vector<Package> packages;
+  std::vector<Problem> problems;
+};
+
 class PackageScanner {
  public:
   virtual ~PackageScanner() = default;
   virtual std::string_view name() const = 0;  // stable id, stored with results
   virtual int version() const = 0;            // bumped when the output changes: layers are analyzed again
   virtual bool wants(std::string_view path) const = 0;
-  // The packages in `files` (only those this scanner wanted); empty when the layer holds none. An error
-  // means a database is present but unusable, naming the file and the reason.
-  [[nodiscard]] virtual Result<std::vector<Package>> scan(const layers::LayerFiles& files) const = 0;
+  // The packages in `files` (only those this scanner wanted); empty when the layer holds none. A database
+  // over one of the scanner's limits is a problem, with the packages read before the limit. An error means a
+  // database is present but unusable, naming the file and the reason.
+  [[nodiscard]] virtual Result<LayerPackages> scan(const layers::LayerFiles& files) const = 0;
 };
 
 // Where a package is looked up in the feeds: OSV ecosystem with its release ("Debian:12", "Alpine:v3.19"),

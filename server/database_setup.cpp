@@ -40,9 +40,10 @@ Result<OpenDatabase> open_database(const config::Config& config) {
 }
 
 Result<void> check_ready(storage::Database& db) {
-  if (auto ping = db.ping(); !ping) return fail(ErrorCode::Unavailable, "database: " + ping.error().message);
+  // Storage's messages already name the database ("database: connection lost").
+  if (auto ping = db.ping(); !ping) return fail(ErrorCode::Unavailable, ping.error().message);
   auto status = storage::migration_status(db);
-  if (!status) return fail(ErrorCode::Unavailable, "database: " + status.error().message);
+  if (!status) return fail(ErrorCode::Unavailable, status.error().message);
   if (!status->up_to_date()) {
     return fail(ErrorCode::Unavailable, "database schema at version " + std::to_string(status->applied) +
                                             ", this binary needs " + std::to_string(status->latest));

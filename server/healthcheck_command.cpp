@@ -28,7 +28,7 @@ int run_healthcheck(const std::string& url, std::chrono::milliseconds timeout) {
   registry::HttpConnection connection(
       parsed->origin, tls.get(),
       registry::ConnectionLimits{
-          .connect_timeout = timeout, .read_timeout = timeout, .max_header_bytes = 16 * 1024});
+          .connect_timeout = timeout, .read_timeout = timeout, .max_header_bytes = 16 * 1024, .stop = {}});
   const auto deadline = registry::Clock::now() + timeout;
   auto head = connection.send("GET", parsed->target, {}, deadline);
   if (!head) return fail(head.error().message);

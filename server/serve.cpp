@@ -10,6 +10,7 @@
 #include <ctime>
 #include <optional>
 #include <random>
+#include <stop_token>
 
 #include "server/api/health.hpp"
 #include "server/api/jobs.hpp"
@@ -138,8 +139,11 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
   storage::InventoryStore inventory(db);
   storage::AdvisoryStore advisories(db);
   storage::FindingStore findings(db);
-  feeds::FeedService feed_service(advisories, inventory, findings, feeds::fetch_options(config),
-                                  config.feeds.mirror);
+  // Stopping the refresher cancels its download; handing jobs back cancels theirs.
+  std::stop_source feed_downloads, job_downloads;
+  auto fetch = feeds::fetch_options(config);
+  fetch.stop = feed_downloads.get_token();
+  feeds::FeedService feed_service(advisories, inventory, findings, std::move(fetch), config.feeds.mirror);
   if (auto loaded = feed_service.load()) {
     spdlog::info("feeds: {} advisories loaded", *loaded);
   } else {
@@ -164,14 +168,18 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
                  config.scanner.poll_interval.count());
   }
   jobs::JobHandlers handlers;
-  auto scan = jobs::make_scan_handler(config, manifests, scans, inventory, {.feeds = &feed_service});
+  const auto client = scanner::registry::ClientOptions::from(config.scanner, job_downloads.get_token());
+  auto scan = jobs::make_scan_handler(config, manifests, scans, inventory,
+                                      {.feeds = &feed_service, .client = client});
   handlers.add(std::string(storage::kScanJobKind), scan);
   handlers.add(std::string(storage::kImportJobKind), scan);
   handlers.add(std::string(storage::kRescanJobKind),
                jobs::make_rescan_handler({manifests, scans, inventory, rescans}, &feed_service, scan));
-  handlers.add(std::string(storage::kCatalogJobKind), jobs::make_catalog_handler(config, rescans));
-  jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), worker_options(config.scanner),
-                           metrics);
+  handlers.add(std::string(storage::kCatalogJobKind),
+               jobs::make_catalog_handler(config, rescans, {}, client));
+  auto options = worker_options(config.scanner);
+  options.cancel = job_downloads;
+  jobs::WorkerPool workers(queue, notifier.get(), std::move(handlers), std::move(options), metrics);
 
   auto server = http::Server::create(config.server, config.auth, std::move(router), metrics,
                                      std::max(4u, config.database.pool_size));
@@ -181,9 +189,10 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
   }
   const auto feed_sources = feeds::effective_sources(config);
   feeds::FeedMetrics feed_metrics(metrics, feed_sources);
-  feeds::FeedRefresher refresher(db, advisories, feed_service,
-                                 {feed_sources, config.feeds.refresh_interval, std::chrono::seconds(10),
-                                  [&feed_metrics](const auto& stored) { feed_metrics.update(stored); }});
+  feeds::FeedRefresher refresher(
+      db, advisories, feed_service,
+      {feed_sources, config.feeds.refresh_interval, std::chrono::seconds(10),
+       [&feed_metrics](const auto& stored) { feed_metrics.update(stored); }, feed_downloads});
   jobs::Scheduler scheduler(rescans,
                             jobs::SchedulerOptions::from(config.scheduler, config.scanner, db.conninfo()));
   (*server)->start();
@@ -209,7 +218,8 @@ int serve_with(const config::Config& config, OpenDatabase& opened) {
   inbox_writer.stop();
   refresher.stop();
   if (abandoned > 0) {
-    // Their handlers cannot be interrupted and their jobs are queued again: end without waiting for them.
+    // Their jobs are queued again and their downloads cancelled, but they did not return (e.g. still in a
+    // database call): end without waiting for them.
     spdlog::warn("exiting with {} job handler(s) still running; their jobs were handed back", abandoned);
     if (opened.embedded) (void)opened.embedded->stop();
     spdlog::info("stopped");

@@ -5,22 +5,30 @@
 #include <string>
 #include <string_view>
 
+#include "config/base/text.hpp"
+#include "scanner/feeds/advisory.hpp"
 #include "storage/catalog_query.hpp"
 #include "storage/page_cursor.hpp"
 
 namespace regscand::storage::api_sql {
 
-// 0 (Unknown) .. 5 (Critical) for a findings.severity column.
+// 0 (Unknown) .. 5 (Critical), scanner::feeds::Severity's order, for a findings.severity column.
 inline std::string severity_rank(std::string_view column) {
-  return "(CASE " + std::string(column) +
-         " WHEN 'Critical' THEN 5 WHEN 'High' THEN 4 WHEN 'Medium' THEN 3 WHEN 'Low' THEN 2"
-         " WHEN 'Negligible' THEN 1 ELSE 0 END)";
+  std::string out = "(CASE " + std::string(column);
+  for (const auto severity : scanner::feeds::kSeverities) {
+    out += " WHEN '" + std::string(scanner::feeds::severity_name(severity)) + "' THEN " +
+           std::to_string(static_cast<int>(severity));
+  }
+  return out + " ELSE 0 END)";
 }
 
 // An aggregate: the worst severity name (lower case) over the rows, NULL when none.
 inline std::string worst_severity(std::string_view column) {
-  return "(ARRAY['unknown','negligible','low','medium','high','critical'])[max(" + severity_rank(column) +
-         ") + 1]";
+  std::string names;
+  for (const auto severity : scanner::feeds::kSeverities) {
+    names += (names.empty() ? "'" : ",'") + text::lower_case(scanner::feeds::severity_name(severity)) + "'";
+  }
+  return "(ARRAY[" + names + "])[max(" + severity_rank(column) + ") + 1]";
 }
 
 // An aggregate: {"critical": n, "high": n, ..., "unknown": n} over the rows of findings alias `f`.

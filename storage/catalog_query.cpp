@@ -40,6 +40,7 @@ SELECT jsonb_build_object(
   'images', jsonb_build_object(
     'total', (SELECT count(*) FROM manifests WHERE deleted_at IS NULL),
     'inventoried', (SELECT count(*) FROM image_inventories),
+    'with_problems', (SELECT count(*) FROM image_inventories WHERE problems <> '[]'::jsonb),
     'with_findings', (SELECT count(*) FROM image_inventories i WHERE EXISTS (
                         SELECT 1 FROM findings f WHERE f.inventory_id = i.id AND f.resolved_at IS NULL)),
     'scanned_last_24h', (SELECT count(DISTINCT (registry, repository, digest)) FROM scans
@@ -154,6 +155,7 @@ SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM refs) AND inv.id IS NULL THEN NULL EL
          sql_time("inv.updated_at") + R"sql() END,
   'platform', inv.platform,
   'index_digest', inv.index_digest,
+  'problems', coalesce(inv.problems, '[]'::jsonb),
   'platforms', (SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('digest', c.digest, 'platform', c.platform)),
                                 '[]'::jsonb)
                 FROM image_inventories c WHERE c.index_digest = $1::text),
@@ -170,7 +172,7 @@ SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM refs) AND inv.id IS NULL THEN NULL EL
                 'state', s.state, 'analyzers', s.analyzers, 'started_at', )sql" +
          sql_time("s.started_at") + ", 'finished_at', " + sql_time("s.finished_at") + R"sql(,
                 'layers_total', s.layers_total, 'layers_reused', s.layers_reused, 'layers_fetched', s.layers_fetched,
-                'bytes_fetched', s.bytes_fetched, 'error', s.error) AS doc
+                'bytes_fetched', s.bytes_fetched, 'error', s.error, 'problems', s.problems) AS doc
               FROM scans s WHERE s.digest = $1::text ORDER BY s.id DESC LIMIT 20) x),
   'counts', (SELECT )sql" +
          sql::severity_counts("f") +

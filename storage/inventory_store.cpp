@@ -98,6 +98,21 @@ Package package_from(const json& j) {
                  text(j, "source_name"), text(j, "source_version"), text(j, "path"),    text(j, "module")};
 }
 
+json problem_json(const scanner::Problem& p) {
+  return {{"ecosystem", p.ecosystem},
+          {"path", p.path},
+          {"limit", p.limit},
+          {"limit_value", p.value},
+          {"message", p.message}};
+}
+
+scanner::Problem problem_from(const json& j) {
+  const auto value = j.find("limit_value");
+  return {text(j, "ecosystem"), text(j, "path"), text(j, "limit"),
+          value != j.end() && value->is_number_unsigned() ? value->get<std::uint64_t>() : 0,
+          text(j, "message")};
+}
+
 template <class Set>
 json strings(const Set& set) {
   json out = json::array();
@@ -107,15 +122,30 @@ json strings(const Set& set) {
 
 }  // namespace
 
+json problems_json(const std::vector<scanner::pipeline::InventoryProblem>& problems,
+                   const std::vector<std::string>& layers) {
+  json out = json::array();
+  for (const auto& [problem, layer] : problems) {
+    auto j = problem_json(problem);
+    j["layer"] = {{"position", layer},
+                  {"digest", layer < layers.size() ? json(layers[layer]) : json(nullptr)}};
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 std::string layer_report_to_json(const LayerReport& report) {
   json packages = json::array();
   for (const auto& p : report.packages) packages.push_back(package_json(p));
+  json limits = json::array();
+  for (const auto& p : report.limits) limits.push_back(problem_json(p));
   return json{{"present", strings(report.present)},
               {"removed", strings(report.removed)},
               {"opaque_dirs", strings(report.opaque_dirs)},
               {"release_files", report.release_files},
               {"packages", std::move(packages)},
               {"problems", report.problems},
+              {"limits", std::move(limits)},
               {"compressed_bytes", report.compressed_bytes},
               {"uncompressed_bytes", report.uncompressed_bytes}}
       .dump();
@@ -134,6 +164,9 @@ Result<LayerReport> layer_report_from_json(std::string_view text_in) {
     }
     for (const auto& p : (*doc)["packages"]) report.packages.push_back(package_from(p));
     for (const auto& s : (*doc)["problems"]) report.problems.push_back(s.get<std::string>());
+    if (const auto limits = doc->find("limits"); limits != doc->end()) {
+      for (const auto& p : *limits) report.limits.push_back(problem_from(p));
+    }
     report.compressed_bytes = (*doc)["compressed_bytes"].get<std::uint64_t>();
     report.uncompressed_bytes = (*doc)["uncompressed_bytes"].get<std::uint64_t>();
   } catch (const json::exception& e) {
@@ -158,12 +191,13 @@ InventoryStore::InventoryStore(Database& db) : db_(db) {
            " SELECT $7, $8, $9, $10, $13::boolean WHERE $11::boolean"
            " ON CONFLICT ON CONSTRAINT distributions_identity DO UPDATE SET did = excluded.did RETURNING id)"
            " INSERT INTO image_inventories (registry, repository, digest, analyzers, platform, index_digest,"
-           " distribution_id, package_count)"
-           " VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, ''), (SELECT id FROM d), $12::integer)"
+           " distribution_id, package_count, problems)"
+           " VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, ''), (SELECT id FROM d), $12::integer,"
+           " $14::jsonb)"
            " ON CONFLICT (registry, repository, digest) DO UPDATE SET analyzers = excluded.analyzers,"
            " platform = excluded.platform, index_digest = excluded.index_digest,"
-           " distribution_id = excluded.distribution_id, package_count = excluded.package_count, updated_at "
-           "= now()"
+           " distribution_id = excluded.distribution_id, package_count = excluded.package_count,"
+           " problems = excluded.problems, updated_at = now()"
            " RETURNING id"},
           {kClearLayers, "DELETE FROM image_layers WHERE inventory_id = $1::bigint"},
           {kPutLayers,
@@ -189,7 +223,7 @@ InventoryStore::InventoryStore(Database& db) : db_(db) {
            "SELECT i.id, i.analyzers, coalesce(i.platform, ''), coalesce(i.index_digest, ''), d.id IS NOT "
            "NULL,"
            " coalesce(d.did, ''), coalesce(d.version_id, ''), coalesce(d.version_codename, ''),"
-           " coalesce(d.pretty_name, ''), coalesce(d.distroless, false)"
+           " coalesce(d.pretty_name, ''), coalesce(d.distroless, false), i.problems::text"
            " FROM image_inventories i LEFT JOIN distributions d ON d.id = i.distribution_id"
            " WHERE i.registry = $1 AND i.repository = $2 AND i.digest = $3"},
           {kFindConfig, "SELECT encode(body, 'hex') FROM image_configs WHERE digest = $1"},
@@ -253,6 +287,8 @@ Result<void> InventoryStore::put_inventory(const ManifestKey& key, std::string_v
   }
   const std::string packages_text = packages.dump();
   const std::string layers_text = json(layers).dump();
+  const std::string problems_text =
+      problems_json(inventory.problems, layers).dump(-1, ' ', false, json::error_handler_t::replace);
   const scanner::Distribution none;
   const scanner::Distribution& d = inventory.distribution ? *inventory.distribution : none;
   const int count = static_cast<int>(inventory.packages.size());
@@ -262,7 +298,7 @@ Result<void> InventoryStore::put_inventory(const ManifestKey& key, std::string_v
         tx.exec_prepared1(std::string(kPutInventory), key.registry, key.repository, key.digest,
                           std::string(analyzers), std::string(platform), std::string(index_digest), d.id,
                           d.version_id, d.version_codename, d.pretty_name, inventory.distribution.has_value(),
-                          count, d.distroless)[0]
+                          count, d.distroless, problems_text)[0]
             .as<std::int64_t>();
     tx.exec_prepared(std::string(kClearLayers), id);
     tx.exec_prepared(std::string(kPutLayers), id, layers_text);
@@ -285,6 +321,15 @@ Result<std::optional<StoredInventory>> InventoryStore::get_inventory(const Manif
     out.platform = r[2].as<std::string>();
     out.index_digest = r[3].as<std::string>();
     out.distribution = distribution_at(r, 4);
+    const auto problems = json::parse(r[10].as<std::string>(), nullptr, false);
+    if (problems.is_array()) {
+      for (const auto& p : problems) {
+        const auto layer = p.find("layer");
+        const std::size_t position =
+            layer != p.end() && layer->is_object() ? layer->value("position", std::size_t{0}) : 0;
+        out.problems.push_back({problem_from(p), position});
+      }
+    }
     for (const auto& layer : tx.exec_prepared(std::string(kGetLayers), id)) {
       out.layers.push_back(layer[0].as<std::string>());
     }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "scanner/pipeline/config_cache.hpp"
 #include "scanner/pipeline/layer_cache.hpp"
 #include "storage/database.hpp"
@@ -22,6 +24,7 @@ struct StoredInventory {
   std::optional<scanner::Distribution> distribution;
   std::vector<std::string> layers;                            // digests, base first
   std::vector<scanner::pipeline::InventoryPackage> packages;  // by ecosystem, name, version, path
+  std::vector<scanner::pipeline::InventoryProblem> problems;  // by path, ecosystem
 };
 
 // The packages of one stored inventory that a feed change concerns, with their row ids: what a scoped
@@ -64,5 +67,10 @@ class InventoryStore final : public scanner::pipeline::LayerCache, public scanne
 // The JSON forms (exposed for tests).
 std::string layer_report_to_json(const scanner::pipeline::LayerReport& report);
 Result<scanner::pipeline::LayerReport> layer_report_from_json(std::string_view text);
+
+// An image's problems as stored and shown by the API: [{ecosystem, path, limit, limit_value, message,
+// layer: {position, digest}}], `layers` being the image's layer digests, base first.
+nlohmann::json problems_json(const std::vector<scanner::pipeline::InventoryProblem>& problems,
+                             const std::vector<std::string>& layers);
 
 }  // namespace regscand::storage

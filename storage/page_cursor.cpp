@@ -1,63 +1,15 @@
 #include "storage/page_cursor.hpp"
 
-#include <array>
 #include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
-#include <optional>
+
+#include "config/base/base64.hpp"
 
 namespace regscand::storage {
 namespace {
 
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t kMaxCursor = 4096;
-
-std::string base64url(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(acc >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) {
-    out += kAlphabet[(acc << (6 - bits)) & 0x3f];
-  }
-  return out;
-}
-
-std::optional<std::string> unbase64url(std::string_view in) {
-  std::array<int, 256> value{};
-  value.fill(-1);
-  for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-    value[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
-  }
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const unsigned char c : in) {
-    const int v = value[c];
-    if (v < 0) {
-      return std::nullopt;
-    }
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  // Leftover bits must be the zero padding of a canonical encoding.
-  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) {
-    return std::nullopt;
-  }
-  return out;
-}
 
 bool is_int64(const std::string& s) {
   std::int64_t v = 0;
@@ -77,7 +29,8 @@ std::string encode_cursor(std::string_view tag, const std::vector<std::string>& 
   for (const auto& key : keys) {
     array.push_back(key);
   }
-  return base64url(array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return text::base64_encode(array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             text::Base64Alphabet::Url);
 }
 
 Result<std::vector<std::string>> decode_cursor(std::string_view cursor, std::string_view tag,
@@ -85,7 +38,7 @@ Result<std::vector<std::string>> decode_cursor(std::string_view cursor, std::str
   if (cursor.empty() || cursor.size() > kMaxCursor) {
     return malformed();
   }
-  const auto bytes = unbase64url(cursor);
+  const auto bytes = text::base64_decode(cursor, text::Base64Alphabet::Url);
   if (!bytes) {
     return malformed();
   }

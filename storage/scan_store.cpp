@@ -17,7 +17,8 @@ constexpr std::string_view kColumns =
     "SELECT id, coalesce(job_id, 0), registry, repository, digest, analyzers, state,"
     " to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
     " to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), error, resolve_ms,"
-    " download_ms, analyze_ms, bytes_fetched, layers_total, layers_reused, layers_fetched, kind FROM scans";
+    " download_ms, analyze_ms, bytes_fetched, layers_total, layers_reused, layers_fetched, kind,"
+    " problems::text FROM scans";
 
 std::string text_or_empty(const pqxx::field& field) {
   return field.is_null() ? std::string() : field.as<std::string>();
@@ -50,6 +51,8 @@ std::vector<ScanRecord> records(const pqxx::result& rows) {
     r.figures.layers_reused = number_or<int>(row[15], 0);
     r.figures.layers_fetched = number_or<int>(row[16], 0);
     r.kind = row[17].as<std::string>();
+    auto problems = nlohmann::json::parse(row[18].as<std::string>(), nullptr, false);
+    if (problems.is_array()) r.problems = std::move(problems);
     out.push_back(std::move(r));
   }
   return out;
@@ -69,8 +72,8 @@ ScanStore::ScanStore(Database& db) : db_(db) {
            " error = nullif($2::text, ''), finished_at = now(), resolve_ms = $3::bigint, download_ms = "
            "$4::bigint,"
            " analyze_ms = $5::bigint, bytes_fetched = $6::bigint, layers_total = $7::integer,"
-           " layers_reused = $8::integer, layers_fetched = $9::integer WHERE id = $1::bigint AND state = "
-           "'running'"},
+           " layers_reused = $8::integer, layers_fetched = $9::integer, problems = $10::jsonb"
+           " WHERE id = $1::bigint AND state = 'running'"},
           {kList,
            std::string(kColumns) +
                " WHERE registry = $1 AND repository = $2 AND digest = $3 ORDER BY id DESC LIMIT $4::integer"},
@@ -90,12 +93,15 @@ Result<std::int64_t> ScanStore::start(const ManifestKey& key, std::int64_t job_i
   });
 }
 
-Result<void> ScanStore::finish(std::int64_t id, const ScanFigures& f, std::string_view error) {
+Result<void> ScanStore::finish(std::int64_t id, const ScanFigures& f, std::string_view error,
+                               const nlohmann::json& problems) {
+  const std::string problems_text =
+      problems.is_array() ? problems.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : "[]";
   return db_.run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     tx.exec_prepared(std::string(kFinish), id, std::string(error), f.resolve.count(), f.download.count(),
                      f.analyze.count(), static_cast<std::int64_t>(f.bytes_fetched), f.layers_total,
-                     f.layers_reused, f.layers_fetched);
+                     f.layers_reused, f.layers_fetched, problems_text);
     tx.commit();
   });
 }

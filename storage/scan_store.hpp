@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "config/base/error.hpp"
 #include "storage/database.hpp"
 #include "storage/manifest_store.hpp"
@@ -26,6 +28,7 @@ struct ScanRecord {
   std::string registry, repository, digest, analyzers, state, started_at, finished_at, error;
   std::string kind;  // what asked for it: "scan" (a push), "import" or "rescan"
   ScanFigures figures;
+  nlohmann::json problems = nlohmann::json::array();  // problems_json of each image, each with "image"
 };
 
 class ScanStore {
@@ -38,8 +41,10 @@ class ScanStore {
                                            std::string_view analyzers, std::string_view kind = "scan");
   // Scans recorded for job `job_id`, newest first, at most `limit`.
   [[nodiscard]] Result<std::vector<ScanRecord>> list_for_job(std::int64_t job_id, int limit);
-  // Closes a running scan: succeeded when `error` is empty, else failed with it.
-  [[nodiscard]] Result<void> finish(std::int64_t id, const ScanFigures& figures, std::string_view error);
+  // Closes a running scan: succeeded when `error` is empty, else failed with it. `problems`: a JSON array
+  // (see ScanRecord::problems).
+  [[nodiscard]] Result<void> finish(std::int64_t id, const ScanFigures& figures, std::string_view error,
+                                    const nlohmann::json& problems = nlohmann::json::array());
   // Scans of `key`, newest first, at most `limit`.
   [[nodiscard]] Result<std::vector<ScanRecord>> list(const ManifestKey& key, int limit);
 

@@ -1,5 +1,7 @@
 #include "scanner/feeds/advisory.hpp"
 
+#include "config/base/text.hpp"
+
 namespace regscand::scanner::feeds {
 
 std::string_view severity_name(Severity severity) {
@@ -18,6 +20,13 @@ std::string_view severity_name(Severity severity) {
       break;
   }
   return "Unknown";
+}
+
+std::optional<Severity> parse_severity(std::string_view name) {
+  for (const Severity severity : kSeverities) {
+    if (text::equals_ignore_case(name, severity_name(severity))) return severity;
+  }
+  return std::nullopt;
 }
 
 std::string_view fix_state_name(FixState state) {

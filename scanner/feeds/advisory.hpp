@@ -14,6 +14,14 @@ enum class Severity { Unknown, Negligible, Low, Medium, High, Critical };
 
 std::string_view severity_name(Severity severity);  // "Unknown", ..., "Critical"
 
+// Every severity, lowest first.
+inline constexpr Severity kSeverities[] = {Severity::Unknown, Severity::Negligible, Severity::Low,
+                                           Severity::Medium,  Severity::High,       Severity::Critical};
+
+// The severity whose severity_name() is `name` in any case ("critical", "Critical"); nullopt for another
+// word.
+std::optional<Severity> parse_severity(std::string_view name);
+
 // Whether a fix exists for the affected versions of a package (per package: a distro may not fix everywhere).
 enum class FixState {
   Fixed,        // a fixed version is known (a range has a Fixed event)

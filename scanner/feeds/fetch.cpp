@@ -8,7 +8,6 @@
 #include <cstring>
 #include <memory>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include "config/base/percent.hpp"
@@ -157,7 +156,7 @@ class Download {
   Download(const FetchOptions& options, const Validators& known, Target target)
       : options_(options),
         known_(known),
-        limits_{options.connect_timeout, options.read_timeout, 64 * 1024},
+        limits_{options.connect_timeout, options.read_timeout, 64 * 1024, options.stop},
         authorization_(std::move(target.authorization)),
         credentials_origin_(target.url.origin),
         start_(std::move(target.url)) {}
@@ -242,7 +241,7 @@ class Download {
       options_.sleep(delay);
       return;
     }
-    std::this_thread::sleep_for(delay);
+    registry::sleep_unless_stopped(delay, options_.stop);
   }
 
   Result<Reply> get(const Url& url, const std::string& shown) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -36,9 +37,10 @@ struct FetchOptions {
   std::chrono::milliseconds timeout{60 * 60'000};        // one attempt, start to end of the body
   std::chrono::milliseconds initial_backoff{1'000};      // doubling between attempts
   std::chrono::milliseconds max_backoff{60'000};         // caps the backoff and any Retry-After
-  std::function<void(std::chrono::milliseconds)> sleep;  // empty = std::this_thread::sleep_for
+  std::function<void(std::chrono::milliseconds)> sleep;  // empty = sleep, returning early on a stop request
   std::string ca_file;                                   // extra PEM CAs besides the system store
   std::string user_agent = "regscand";
+  std::stop_token stop;  // a stop request fails the download in flight (Unavailable "cancelled"): shutdown
 };
 
 // A downloaded body on disk, removed when this goes. Move-only.

@@ -9,7 +9,10 @@ Result<void> LayerPipe::write(std::string_view bytes) {
   while (!bytes.empty()) {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return aborted_ || buffer_.size() < capacity_; });
-    if (aborted_) return fail(ErrorCode::Unavailable, "layer: the reader stopped");
+    if (aborted_) {
+      refused_ = true;
+      return fail(ErrorCode::Unavailable, "layer: the reader stopped");
+    }
     const std::size_t n = std::min(bytes.size(), capacity_ - buffer_.size());
     buffer_.insert(buffer_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
     bytes.remove_prefix(n);
@@ -50,6 +53,11 @@ void LayerPipe::abort() {
   changed_.notify_all();
 }
 
+bool LayerPipe::refused_a_write() {
+  std::lock_guard lock(mutex_);
+  return refused_;
+}
+
 Result<LayerFacts> read_streamed_layer(const BlobProducer& produce, const WantsFn& wants,
                                        const LayerLimits& limits) {
   LayerPipe pipe;
@@ -65,8 +73,7 @@ Result<LayerFacts> read_streamed_layer(const BlobProducer& produce, const WantsF
   auto facts = read_layer(pipe, wants, limits);
   pipe.abort();
   producer.join();
-  if (!produced && produced.error().message != "layer: the reader stopped")
-    return std::unexpected(produced.error());
+  if (!produced && !pipe.refused_a_write()) return std::unexpected(produced.error());
   return facts;
 }
 

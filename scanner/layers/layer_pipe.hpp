@@ -28,6 +28,8 @@ class LayerPipe final : public registry::ByteSink, public PullSource {
   [[nodiscard]] Result<std::size_t> read(std::span<char> out) override;
   // Consumer: stop; pending and later writes fail.
   void abort();
+  // Whether a write failed because of abort(): the producer's error is then the consequence, not a cause.
+  bool refused_a_write();
 
  private:
   const std::size_t capacity_;
@@ -36,12 +38,14 @@ class LayerPipe final : public registry::ByteSink, public PullSource {
   std::deque<char> buffer_;
   std::optional<Result<void>> closed_;
   bool aborted_ = false;
+  bool refused_ = false;
 };
 
 using BlobProducer = std::function<Result<void>(registry::ByteSink&)>;
 
 // Runs `produce` (e.g. a fetch_blob into the sink) on its own thread and read_layer on the caller's, through
-// a LayerPipe. The producer's error (digest mismatch, network) wins over the walk's consequence of it.
+// a LayerPipe. The producer's error (digest mismatch, network) wins over the walk's consequence of it; the
+// walk's error (a decompression bomb, a cap) wins over the producer's failure to write once the walk stopped.
 [[nodiscard]] Result<LayerFacts> read_streamed_layer(const BlobProducer& produce, const WantsFn& wants,
                                                      const LayerLimits& limits = {});
 

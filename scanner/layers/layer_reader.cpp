@@ -107,6 +107,7 @@ void erase_below(Map& map, const std::string& dir) {
 void replace(Walk& w, const std::string& path, bool directory) {
   const auto held = w.facts.wanted.find(path);
   const bool merges = directory && held != w.facts.wanted.end() && held->second == EntryKind::Directory;
+  w.facts.oversized.erase(path);
   if (!merges) {
     w.contents.erase(path);
     if (held != w.facts.wanted.end()) w.facts.wanted.erase(held);
@@ -116,6 +117,7 @@ void replace(Walk& w, const std::string& path, bool directory) {
   erase_below(w.contents, path);
   erase_below(w.facts.wanted, path);
   erase_below(w.facts.symlinks, path);
+  erase_below(w.facts.oversized, path);
 }
 
 Result<void> keep_content(Walk& w, const std::string& path, std::string content) {
@@ -135,6 +137,7 @@ Result<void> read_wanted(Walk& w, archive_entry* entry, std::string_view name, c
       static_cast<std::uint64_t>(std::max<la_int64_t>(archive_entry_size(entry), 0));
   const std::uint64_t cap = w.limits.max_file_bytes;
   if (declared > cap) {
+    w.facts.oversized.insert_or_assign(path, declared);
     skip(w, name, std::to_string(declared) + " bytes over max_file_bytes " + std::to_string(cap));
     return consume(w, name);
   }

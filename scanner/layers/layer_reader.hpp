@@ -78,8 +78,9 @@ struct LayerFacts {
   std::map<std::string, EntryKind, std::less<>> wanted;  // every wanted path this layer holds, read or not
   std::set<std::string, std::less<>> removed;            // ".wh.<name>" targets (hide lower layers only)
   std::set<std::string, std::less<>> opaque_dirs;        // ".wh..wh..opq" directories ("" = the root)
-  std::map<std::string, std::string, std::less<>> symlinks;  // path -> target as stored; never followed
-  std::vector<SkippedEntry> skipped;                         // the first kMaxSkippedRecorded
+  std::map<std::string, std::string, std::less<>> symlinks;     // path -> target as stored; never followed
+  std::map<std::string, std::uint64_t, std::less<>> oversized;  // wanted files over max_file_bytes: size
+  std::vector<SkippedEntry> skipped;                            // the first kMaxSkippedRecorded
   std::uint64_t skipped_count = 0;
   std::uint64_t entries = 0;
   std::uint64_t compressed_bytes = 0;    // pulled from the source, including bytes after the tar's end

@@ -1,8 +1,10 @@
-// What an analyzer finds: an installed package (by ecosystem, with the database file it came from), and the
-// distribution an image is built on. Plain values; JSON belongs to storage and server.
+// What an analyzer finds: an installed package (by ecosystem, with the database file it came from), a
+// package database it left out or cut at a limit, and the distribution an image is built on. Plain values;
+// JSON belongs to storage and server.
 #pragma once
 
 #include <compare>
+#include <cstdint>
 #include <string>
 
 namespace regscand::scanner {
@@ -19,6 +21,18 @@ struct Package {
   std::string module = {};     // rpm modularity label ("nodejs:18:8080020230911:8a8e8d22"); "" elsewhere
   friend auto operator<=>(const Package&, const Package&) = default;
   friend bool operator==(const Package&, const Package&) = default;
+};
+
+// A package database skipped, or read only up to a limit: the image may hold packages its inventory does
+// not list. A scan with one succeeds, and shows it.
+struct Problem {
+  std::string ecosystem;    // the analyzer's stable id: "dpkg"
+  std::string path;         // database file, normalised ("var/lib/dpkg/status")
+  std::string limit;        // the bound it hit: "max_file_bytes", "max_stanzas"
+  std::uint64_t value = 0;  // that bound's value
+  std::string
+      message;  // "dpkg: var/lib/dpkg/status: more than max_stanzas 200000 stanzas: the rest is not read"
+  friend bool operator==(const Problem&, const Problem&) = default;
 };
 
 struct Distribution {

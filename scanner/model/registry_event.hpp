@@ -24,6 +24,8 @@ struct RegistryEvent {
   std::int64_t size = 0;
   std::string occurred_at;  // RFC 3339 as the registry sent it; empty when unknown
   std::string method;       // HTTP method of the registry request (GET/HEAD for pulls); may be empty
+  std::string user_agent;   // User-Agent of that request (distribution, ACR); empty when not sent
+  std::string actor;        // Harbor's operator: the account that made the request; empty elsewhere
   bool quarantine = false;  // ACR quarantine: pushed but held until scanned
 };
 

@@ -3,6 +3,7 @@
 #include "scanner/pipeline/layer_cache.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "scanner/ecosystems/osrelease/detector.hpp"
 #include "scanner/layers/layer_pipe.hpp"
@@ -59,6 +60,25 @@ void note(LayerReport& report, std::string problem) {
   if (report.problems.size() < kMaxProblems) report.problems.push_back(std::move(problem));
 }
 
+void add_limit(LayerReport& report, Problem problem) {
+  if (report.limits.size() < kMaxProblems) report.limits.push_back(std::move(problem));
+}
+
+// A wanted file the walk left unread for its size is a problem of each scanner that wanted it (problems
+// has it already, as a skipped entry).
+void add_oversized(LayerReport& report, const layers::LayerFacts& facts,
+                   const ecosystems::PackageScanners& scanners, std::uint64_t cap) {
+  for (const auto& [path, size] : facts.oversized) {
+    for (const auto& scanner : scanners) {
+      if (!scanner->wants(path)) continue;
+      const std::string name(scanner->name());
+      add_limit(report, {name, path, "max_file_bytes", cap,
+                         name + ": " + path + ": " + std::to_string(size) + " bytes over max_file_bytes " +
+                             std::to_string(cap) + ": not read"});
+    }
+  }
+}
+
 }  // namespace
 
 Result<LayerReport> analyze_layer(ImageSource& source, const Descriptor& layer,
@@ -90,13 +110,18 @@ Result<LayerReport> analyze_layer(ImageSource& source, const Descriptor& layer,
       report.release_files.emplace(path, ecosystems::osrelease::evidence(path, content));
     }
   }
+  add_oversized(report, *facts, scanners, limits.max_file_bytes);
   for (const auto& scanner : scanners) {
     auto found = scanner->scan(facts->files);
     if (!found) {
       note(report, found.error().message);
       continue;
     }
-    report.packages.insert(report.packages.end(), found->begin(), found->end());
+    report.packages.insert(report.packages.end(), found->packages.begin(), found->packages.end());
+    for (auto& problem : found->problems) {
+      note(report, problem.message);
+      add_limit(report, std::move(problem));
+    }
   }
   for (const auto& skipped : facts->skipped)
     note(report, "layer: skipped " + skipped.name + ": " + skipped.reason);
@@ -121,6 +146,15 @@ ImageInventory fold_inventory(const std::vector<LayerReport>& layers) {
       if (p.path == path) out.packages.push_back({p, introduced(layers, *top, p)});
     }
   }
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    for (const auto& problem : layers[k].limits) {
+      if (provider(layers, problem.path) == k) out.problems.push_back({problem, k});
+    }
+  }
+  std::sort(
+      out.problems.begin(), out.problems.end(), [](const InventoryProblem& a, const InventoryProblem& b) {
+        return std::tie(a.problem.path, a.problem.ecosystem) < std::tie(b.problem.path, b.problem.ecosystem);
+      });
   out.distribution = ecosystems::osrelease::detect(release);
   std::sort(out.packages.begin(), out.packages.end(),
             [](const InventoryPackage& a, const InventoryPackage& b) { return a.package < b.package; });

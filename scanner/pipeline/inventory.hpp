@@ -2,7 +2,8 @@
 // scanner on that layer's own files (a LayerReport: content-addressed, reusable for any image holding the
 // layer). fold_inventory (pure) stacks the reports base first: a database path counts in the layer whose
 // copy is final (a higher whiteout, opaque directory or replacement wins), and each package is attributed
-// to the lowest layer from which it stayed present in that file.
+// to the lowest layer from which it stayed present in that file. A database skipped or cut at a limit is a
+// problem of the image when its final copy is the one that hit the limit.
 #pragma once
 
 #include <map>
@@ -27,6 +28,7 @@ struct LayerReport {
   std::map<std::string, std::string, std::less<>> release_files;
   std::vector<Package> packages;      // from this layer's files alone
   std::vector<std::string> problems;  // unreadable databases, skipped entries: "dpkg: var/lib/...: ..."
+  std::vector<Problem> limits;        // databases skipped or cut at a limit (problems has their text)
   std::uint64_t compressed_bytes = 0;
   std::uint64_t uncompressed_bytes = 0;
 };
@@ -36,9 +38,15 @@ struct InventoryPackage {
   std::size_t layer = 0;  // index (base = 0) of the layer that introduced it
 };
 
+struct InventoryProblem {
+  Problem problem;
+  std::size_t layer = 0;  // index (base = 0) of the layer holding the database's final copy
+};
+
 struct ImageInventory {
   std::optional<Distribution> distribution;
   std::vector<InventoryPackage> packages;  // by ecosystem, name, version
+  std::vector<InventoryProblem> problems;  // by path, ecosystem
 };
 
 [[nodiscard]] Result<LayerReport> analyze_layer(ImageSource& source, const Descriptor& layer,

@@ -51,19 +51,24 @@ Result<Resolved> resolve_images(ImageSource& source, std::string_view reference,
                                 const ResolveOptions& options) {
   auto head = source.manifest(reference);
   if (!head) return std::unexpected(std::move(head).error());
-  if (head->schema1) {
-    return fail(ErrorCode::Unimplemented, "unsupported manifest: Docker schema 1 (" + head->media_type + ")");
+  return resolve_images(source, std::move(*head), options);
+}
+
+Result<Resolved> resolve_images(ImageSource& source, registry::ManifestHead head,
+                                const ResolveOptions& options) {
+  if (head.schema1) {
+    return fail(ErrorCode::Unimplemented, "unsupported manifest: Docker schema 1 (" + head.media_type + ")");
   }
-  Resolved out{head->digest, head->media_type, {}, {}, head->size};
-  if (is_image(head->kind)) {
-    auto image = image_of(source, std::move(*head), options, out.bytes_fetched);
+  Resolved out{head.digest, head.media_type, {}, {}, head.size};
+  if (is_image(head.kind)) {
+    auto image = image_of(source, std::move(head), options, out.bytes_fetched);
     if (!image) return std::unexpected(std::move(image).error());
     out.images.push_back(std::move(*image));
     return out;
   }
-  auto index = parse_image_index(head->body);
+  auto index = parse_image_index(head.body);
   if (!index)
-    return fail(ErrorCode::InvalidArgument, "index " + head->digest.str() + ": " + index.error().message);
+    return fail(ErrorCode::InvalidArgument, "index " + head.digest.str() + ": " + index.error().message);
   for (const auto& entry : index->manifests) {
     const std::string platform = entry.platform ? entry.platform->str() : "unknown platform";
     const std::string name = entry.manifest.digest.str() + " (" + platform + ")";

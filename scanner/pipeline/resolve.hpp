@@ -39,5 +39,8 @@ struct ResolveOptions {
 
 [[nodiscard]] Result<Resolved> resolve_images(ImageSource& source, std::string_view reference,
                                               const ResolveOptions& options = {});
+// The same from the manifest the reference named, already fetched from `source` (it is not fetched again).
+[[nodiscard]] Result<Resolved> resolve_images(ImageSource& source, registry::ManifestHead head,
+                                              const ResolveOptions& options = {});
 
 }  // namespace regscand::scanner::pipeline

@@ -1,10 +1,8 @@
 #include "scanner/registry/auth.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
-#include <vector>
 
+#include "config/base/base64.hpp"
 #include "config/base/json_input.hpp"
 #include "config/base/percent.hpp"
 
@@ -20,13 +18,6 @@ bool is_visible_ascii(char c) {
   return c > 0x20 && c < 0x7f;
 }
 
-std::string base64(std::string_view bytes) {
-  std::vector<unsigned char> out(4 * ((bytes.size() + 2) / 3) + 1);
-  const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(n));
-}
-
 // How long before expiry a token stops being handed out: a fifth of its life, at most 30 s.
 std::chrono::seconds safety_margin(std::chrono::seconds lifetime) {
   return std::min<std::chrono::seconds>(lifetime / 5, std::chrono::seconds(30));
@@ -38,7 +29,7 @@ std::string basic_authorization(std::string_view username, std::string_view pass
   std::string pair(username);
   pair.push_back(':');
   pair.append(password);
-  return "Basic " + base64(pair);
+  return "Basic " + text::base64_encode(pair);
 }
 
 std::string pull_scope(std::string_view repository) {

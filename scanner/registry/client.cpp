@@ -252,13 +252,14 @@ Result<void> RegistryClient::fetch_blob(std::string_view repository, const Diges
     if (!location || redirects == options.max_redirects) {
       response->connection->discard_body(options.max_error_body_bytes, deadline);
       return fail(
-          ErrorCode::Unavailable,
+          ErrorCode::FailedPrecondition,
           session.where() + what + (location ? ": too many redirects" : ": redirect without Location"));
     }
     auto next = resolve_location(url, *location);
     response->connection->discard_body(options.max_error_body_bytes, deadline);
     if (!next)
-      return fail(ErrorCode::Unavailable, session.where() + what + ": bad redirect: " + next.error().message);
+      return fail(ErrorCode::FailedPrecondition,
+                  session.where() + what + ": bad redirect: " + next.error().message);
     url = std::move(*next);
     const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (remaining.count() <= 0)
@@ -275,9 +276,15 @@ Result<void> RegistryClient::fetch_blob(std::string_view repository, const Diges
   auto digester = Digester::create(digest.algorithm());
   if (!digester) return std::unexpected(std::move(digester).error());
   VerifyingSink verifying(sink, std::move(*digester));
-  auto read = response->connection->read_body(verifying, max_bytes, deadline);
+  auto read = response->connection->read_body(verifying, max_bytes, deadline,
+                                              {options.blob_min_rate, options.blob_rate_window});
   if (!read) {
     auto error = std::move(read).error();
+    if (error.code == ErrorCode::DeadlineExceeded && Clock::now() >= deadline) {
+      const auto ms = options.blob_timeout.count();
+      error.message = "not complete within the blob timeout of " +
+                      (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms");
+    }
     error.message.insert(0, session.where() + what + ": ");
     return std::unexpected(std::move(error));
   }

@@ -4,7 +4,8 @@
 //
 // Errors: InvalidArgument (bad repository/reference, or an unusable manifest), NotFound (404: callers retry a
 // few times, the registry may announce a push before the tag is readable), Unauthenticated (401 after
-// authenticating), PermissionDenied (403), FailedPrecondition ("digest mismatch", other 4xx),
+// authenticating), PermissionDenied (403), FailedPrecondition ("digest mismatch", other 4xx,
+// a redirect loop, or a redirect without a usable Location),
 // ResourceExhausted (body or header over its cap), DeadlineExceeded, Unavailable (429/5xx after the retries,
 // connection and TLS failures, malformed responses).
 #pragma once

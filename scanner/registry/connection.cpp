@@ -4,7 +4,9 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <limits>
+#include <mutex>
 #include <variant>
 
 #include "config/base/asio.hpp"
@@ -34,6 +36,25 @@ bool iequals(std::string_view a, std::string_view b) {
 bool is_stale(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
          ec == net::error::broken_pipe || ec == net::ssl::error::stream_truncated;
+}
+
+// "1 B/s", "10 KiB/s", "1.5 MiB/s".
+std::string format_rate(std::uint64_t bytes_per_second) {
+  const auto scaled = [](std::uint64_t value, std::uint64_t unit, std::string_view suffix) {
+    const auto tenths = value * 10 / unit;
+    auto text = std::to_string(tenths / 10);
+    if (tenths % 10 != 0) text += "." + std::to_string(tenths % 10);
+    return text + std::string(suffix);
+  };
+  if (bytes_per_second >= 1024 * 1024) return scaled(bytes_per_second, 1024 * 1024, " MiB/s");
+  if (bytes_per_second >= 1024) return scaled(bytes_per_second, 1024, " KiB/s");
+  return std::to_string(bytes_per_second) + " B/s";
+}
+
+// "30 s", "500 ms".
+std::string format_window(std::chrono::milliseconds window) {
+  if (window.count() % 1000 == 0) return std::to_string(window.count() / 1000) + " s";
+  return std::to_string(window.count()) + " ms";
 }
 
 class NullSink final : public ByteSink {
@@ -125,21 +146,30 @@ struct HttpConnection::Impl {
   // Starts an operation through `initiate(outcome)` and runs the io_context until it completes. The
   // stream's timer (set by the caller to `expiry`) normally ends a stalled operation; the io_context is
   // stopped kGrace later as a last resort (the resolver has no timer of its own).
+  // A stop request posts a cancel of whatever runs onto the io_context; it completes with operation_aborted.
   template <class Initiate>
   beast::error_code run(Initiate&& initiate, Clock::time_point expiry) {
+    if (limits.stop.stop_requested()) return net::error::operation_aborted;
     Outcome outcome;
     initiate(outcome);
+    std::stop_callback on_stop(limits.stop, [this] { net::post(ioc, [this] { cancel(); }); });
     ioc.restart();
     ioc.run_until(expiry + kGrace);
     if (!outcome.done) {
-      resolver.cancel();
-      if (is_open()) lowest().cancel();
+      cancel();
       ioc.restart();
       ioc.run();
       return beast::error::timeout;
     }
-    if (outcome.ec == net::error::operation_aborted && Clock::now() >= expiry) return beast::error::timeout;
+    if (outcome.ec == net::error::operation_aborted && !limits.stop.stop_requested() &&
+        Clock::now() >= expiry)
+      return beast::error::timeout;
     return outcome.ec;
+  }
+
+  void cancel() {
+    resolver.cancel();
+    if (is_open()) lowest().cancel();
   }
 
   Clock::time_point read_expiry(Clock::time_point deadline) const {
@@ -148,6 +178,9 @@ struct HttpConnection::Impl {
 
   Error describe(const beast::error_code& ec, std::string_view doing, Clock::time_point deadline) const {
     const auto where = origin.authority() + ": ";
+    if (ec == net::error::operation_aborted && limits.stop.stop_requested()) {
+      return Error{ErrorCode::Unavailable, where + "cancelled while " + std::string(doing)};
+    }
     if (ec == beast::error::timeout) {
       if (Clock::now() >= deadline) {
         return Error{ErrorCode::DeadlineExceeded, where + "deadline exceeded while " + std::string(doing)};
@@ -285,7 +318,8 @@ struct HttpConnection::Impl {
     return fail(ErrorCode::Unavailable, origin.authority() + ": connection closed twice by the server");
   }
 
-  Result<void> read_body(ByteSink& sink, std::uint64_t max_bytes, Clock::time_point deadline) {
+  Result<void> read_body(ByteSink& sink, std::uint64_t max_bytes, Clock::time_point deadline,
+                         MinRate min_rate) {
     if (!body_pending || !parser) return fail(ErrorCode::Internal, origin.authority() + ": no body pending");
     if (const auto length = parser->content_length(); length && *length > max_bytes) {
       close();
@@ -293,12 +327,26 @@ struct HttpConnection::Impl {
                                                     " bytes exceeds the limit of " +
                                                     std::to_string(max_bytes));
     }
+    // Each window must bring `quota` bytes; it restarts when they are in.
+    const std::uint64_t quota =
+        min_rate.bytes_per_second *
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, min_rate.window.count())) / 1000;
+    auto window_start = Clock::now();
+    std::uint64_t window_bytes = 0;
+    const auto too_slow = [&] {
+      close();
+      const auto rate = window_bytes * 1000 / static_cast<std::uint64_t>(min_rate.window.count());
+      return fail(ErrorCode::DeadlineExceeded,
+                  origin.authority() + ": transfer rate " + format_rate(rate) + " under the minimum " +
+                      format_rate(min_rate.bytes_per_second) + " over " + format_window(min_rate.window));
+    };
     std::uint64_t total = 0;
     while (!parser->is_done()) {
       auto& body = parser->get().body();
       body.data = chunk.data();
       body.size = chunk.size();
-      const auto expiry = read_expiry(deadline);
+      auto expiry = read_expiry(deadline);
+      if (quota > 0) expiry = std::min(expiry, window_start + min_rate.window);
       lowest().expires_at(expiry);
       auto ec = run(
           [&](Outcome& outcome) {
@@ -306,6 +354,9 @@ struct HttpConnection::Impl {
           },
           expiry);
       if (ec == http::error::need_buffer) ec = {};
+      const auto now = Clock::now();
+      if (ec == beast::error::timeout && quota > 0 && now < deadline && now >= window_start + min_rate.window)
+        return too_slow();
       if (ec) {
         auto error = describe(ec, "reading the response body", deadline);
         close();
@@ -317,6 +368,13 @@ struct HttpConnection::Impl {
         close();
         return fail(ErrorCode::ResourceExhausted, origin.authority() + ": body exceeds the limit of " +
                                                       std::to_string(max_bytes) + " bytes");
+      }
+      window_bytes += n;
+      if (quota > 0 && window_bytes >= quota) {
+        window_start = now;
+        window_bytes = 0;
+      } else if (quota > 0 && now >= window_start + min_rate.window && !parser->is_done()) {
+        return too_slow();
       }
       if (n == 0) continue;
       auto written = sink.write(std::string_view(chunk.data(), n));
@@ -347,14 +405,15 @@ Result<ResponseHead> HttpConnection::send(std::string_view method, std::string_v
   return impl_->send(method, target, headers, deadline);
 }
 
-Result<void> HttpConnection::read_body(ByteSink& sink, std::uint64_t max_bytes, Clock::time_point deadline) {
-  return impl_->read_body(sink, max_bytes, deadline);
+Result<void> HttpConnection::read_body(ByteSink& sink, std::uint64_t max_bytes, Clock::time_point deadline,
+                                       MinRate min_rate) {
+  return impl_->read_body(sink, max_bytes, deadline, min_rate);
 }
 
 void HttpConnection::discard_body(std::uint64_t max_bytes, Clock::time_point deadline) {
   if (!impl_->body_pending) return;
   NullSink sink;
-  auto ignored = impl_->read_body(sink, max_bytes, deadline);
+  auto ignored = impl_->read_body(sink, max_bytes, deadline, {});
   (void)ignored;
 }
 
@@ -364,6 +423,13 @@ void HttpConnection::close() {
 
 unsigned HttpConnection::connects() const {
   return impl_->connects;
+}
+
+void sleep_unless_stopped(std::chrono::milliseconds delay, const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  wake.wait_for(lock, stop, delay, [] { return false; });
 }
 
 }  // namespace regscand::scanner::registry

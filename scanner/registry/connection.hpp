@@ -1,8 +1,9 @@
 // One keep-alive HTTP/1.1 connection to one origin (http, or https through a TlsContext), blocking. Every
 // step has a deadline: connect (resolve + TCP + TLS) at most connect_timeout, each read at most
 // read_timeout of silence, and all of it before the caller's deadline. Headers are capped; bodies stream
-// into a ByteSink under a byte cap. A connection the server closed while idle is reopened once. Not
-// thread-safe; internal to scanner/registry.
+// into a ByteSink under a byte cap and, if asked, a minimum transfer rate. A stop request on the limits'
+// stop_token ends the operation in flight at once. A connection the server closed while idle is reopened
+// once. Not thread-safe; internal to scanner/registry.
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,7 +43,19 @@ struct ConnectionLimits {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds read_timeout{30'000};
   std::size_t max_header_bytes = 64 * 1024;
+  std::stop_token stop;  // a stop request fails what runs then and after: Unavailable "cancelled"
 };
+
+// The slowest body read_body accepts: each `window` must bring bytes_per_second * window bytes, counted
+// from the moment the previous window's share was in (so a burst cannot pay for a later stall). Below it,
+// DeadlineExceeded "transfer rate 1 B/s under the minimum 10 KiB/s over 30 s". 0 = no minimum.
+struct MinRate {
+  std::uint64_t bytes_per_second = 0;
+  std::chrono::milliseconds window{30'000};
+};
+
+// Waits `delay`, or until `stop` is requested.
+void sleep_unless_stopped(std::chrono::milliseconds delay, const std::stop_token& stop);
 
 class HttpConnection {
  public:
@@ -59,9 +73,10 @@ class HttpConnection {
   // (headers over the cap).
   [[nodiscard]] Result<ResponseHead> send(std::string_view method, std::string_view target,
                                           const Headers& headers, Clock::time_point deadline);
-  // Streams the pending body into `sink`. More than max_bytes (announced or received) -> ResourceExhausted.
-  // On any error the connection is closed.
-  [[nodiscard]] Result<void> read_body(ByteSink& sink, std::uint64_t max_bytes, Clock::time_point deadline);
+  // Streams the pending body into `sink`. More than max_bytes (announced or received) -> ResourceExhausted;
+  // slower than `min_rate` -> DeadlineExceeded. On any error the connection is closed.
+  [[nodiscard]] Result<void> read_body(ByteSink& sink, std::uint64_t max_bytes, Clock::time_point deadline,
+                                       MinRate min_rate = {});
   // Reads the pending body and drops it; past max_bytes, or on error, just closes the connection.
   void discard_body(std::uint64_t max_bytes, Clock::time_point deadline);
   void close();

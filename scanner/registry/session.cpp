@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
-
 #include "scanner/registry/retry.hpp"
 #include "scanner/registry/tls.hpp"
 
@@ -35,7 +33,7 @@ Session::Session(const config::RegistryConfig& registry, Url base, ClientOptions
       auth_(registry.auth),
       base_(std::move(base)),
       options_(std::move(options)),
-      limits_{options_.connect_timeout, options_.read_timeout, options_.max_header_bytes},
+      limits_{options_.connect_timeout, options_.read_timeout, options_.max_header_bytes, options_.stop},
       tls_(std::move(tls)),
       registry_(base_.origin, tls_.get(), limits_) {}
 
@@ -74,7 +72,7 @@ void Session::sleep(std::chrono::milliseconds delay) const {
     options_.sleep(delay);
     return;
   }
-  std::this_thread::sleep_for(delay);
+  sleep_unless_stopped(delay, options_.stop);
 }
 
 HttpConnection& Session::connection_for(const Origin& origin, std::unique_ptr<HttpConnection>& slot) {

@@ -15,8 +15,8 @@ using http::Status;
 
 // Sets `out` from the parameter when present; the error of `parse` otherwise.
 template <class T, class Parse>
-Result<void> optional_param(const http::RequestContext& ctx, std::string_view name, T& out, Parse parse) {
-  auto value = ctx.query_param(name);
+Result<void> optional_param(const QueryParams& params, std::string_view name, T& out, Parse parse) {
+  auto value = params.get(name);
   if (!value) return {};
   auto parsed = parse(name, *value);
   if (!parsed) return std::unexpected(parsed.error());
@@ -36,24 +36,24 @@ Result<std::string> parse_kind(std::string_view name, std::string_view text) {
   return fail(ErrorCode::InvalidArgument, std::string(name) + ": must be new or resolved");
 }
 
-Result<storage::FindingFeedFilter> feed_filter(const http::RequestContext& ctx) {
+Result<storage::FindingFeedFilter> feed_filter(const QueryParams& params) {
   storage::FindingFeedFilter f;
-  for (auto ok : {optional_param(ctx, "severity", f.severities, parse_severities),
-                  optional_param(ctx, "registry", f.registry, parse_name),
-                  optional_param(ctx, "repository", f.repository, parse_name),
-                  optional_param(ctx, "since", f.since, parse_time),
-                  optional_param(ctx, "status", f.status, parse_status)}) {
+  for (auto ok : {optional_param(params, "severity", f.severities, parse_severities),
+                  optional_param(params, "registry", f.registry, parse_name),
+                  optional_param(params, "repository", f.repository, parse_name),
+                  optional_param(params, "since", f.since, parse_time),
+                  optional_param(params, "status", f.status, parse_status)}) {
     if (!ok) return std::unexpected(ok.error());
   }
   return f;
 }
 
-Result<storage::EventFilter> event_filter(const http::RequestContext& ctx) {
+Result<storage::EventFilter> event_filter(const QueryParams& params) {
   storage::EventFilter f;
-  for (auto ok :
-       {optional_param(ctx, "since", f.since, parse_time), optional_param(ctx, "kind", f.kind, parse_kind),
-        optional_param(ctx, "registry", f.registry, parse_name),
-        optional_param(ctx, "repository", f.repository, parse_name)}) {
+  for (auto ok : {optional_param(params, "since", f.since, parse_time),
+                  optional_param(params, "kind", f.kind, parse_kind),
+                  optional_param(params, "registry", f.registry, parse_name),
+                  optional_param(params, "repository", f.repository, parse_name)}) {
     if (!ok) return std::unexpected(ok.error());
   }
   return f;
@@ -68,7 +68,8 @@ void add_finding_routes(http::Router& router, storage::CatalogQuery& catalog,
   auto cache = std::make_shared<SummaryCache>([&catalog] { return catalog.summary(); }, summary_max_age);
   router.add(http::Verb::get, "/v1/summary", reader,
              [cache](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {}); !ok) co_return ctx.error(ok.error());
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                auto summary = co_await run_blocking(ctx.blocking_pool(), [&] { return cache->get(); });
                if (!summary) co_return ctx.error(summary.error());
                co_return http::json_response(Status::ok, *summary);
@@ -76,13 +77,12 @@ void add_finding_routes(http::Router& router, storage::CatalogQuery& catalog,
 
   router.add(http::Verb::get, "/v1/findings", reader,
              [&findings](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {"severity", "registry", "repository", "since",
-                                                        "status", "limit", "cursor"});
-                   !ok)
-                 co_return ctx.error(ok.error());
-               auto filter = feed_filter(ctx);
+               auto params = QueryParams::parse(
+                   ctx.query(), {"severity", "registry", "repository", "since", "status", "limit", "cursor"});
+               if (!params) co_return ctx.error(params.error());
+               auto filter = feed_filter(*params);
                if (!filter) co_return ctx.error(filter.error());
-               auto page = page_params(ctx);
+               auto page = page_params(*params);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&] {
                  return findings.findings(*filter, page->cursor, page->limit);
@@ -93,13 +93,12 @@ void add_finding_routes(http::Router& router, storage::CatalogQuery& catalog,
 
   router.add(http::Verb::get, "/v1/events", reader,
              [&findings](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(),
-                                          {"since", "kind", "registry", "repository", "limit", "cursor"});
-                   !ok)
-                 co_return ctx.error(ok.error());
-               auto filter = event_filter(ctx);
+               auto params = QueryParams::parse(
+                   ctx.query(), {"since", "kind", "registry", "repository", "limit", "cursor"});
+               if (!params) co_return ctx.error(params.error());
+               auto filter = event_filter(*params);
                if (!filter) co_return ctx.error(filter.error());
-               auto page = page_params(ctx);
+               auto page = page_params(*params);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(
                    ctx.blocking_pool(), [&] { return findings.events(*filter, page->cursor, page->limit); });

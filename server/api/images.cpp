@@ -18,35 +18,35 @@ Result<storage::FindingSort> parse_sort(std::string_view text) {
   return fail(ErrorCode::InvalidArgument, "sort: must be severity, cvss, vulnerability or package");
 }
 
-Result<std::string> registry_param(const http::RequestContext& ctx) {
-  auto registry = ctx.query_param("registry");
+Result<std::string> registry_param(const QueryParams& params) {
+  auto registry = params.get("registry");
   if (!registry) return std::string();
   return parse_name("registry", *registry);
 }
 
-Result<storage::ImageFindingFilter> vulnerability_filter(const http::RequestContext& ctx) {
+Result<storage::ImageFindingFilter> vulnerability_filter(const QueryParams& params) {
   storage::ImageFindingFilter filter;
-  if (auto v = ctx.query_param("severity")) {
+  if (auto v = params.get("severity")) {
     auto severities = parse_severities("severity", *v);
     if (!severities) return std::unexpected(severities.error());
     filter.severities = std::move(*severities);
   }
-  if (auto v = ctx.query_param("fixable")) {
+  if (auto v = params.get("fixable")) {
     auto fixable = parse_bool("fixable", *v);
     if (!fixable) return std::unexpected(fixable.error());
     filter.fixable = *fixable;
   }
-  if (auto v = ctx.query_param("package")) {
+  if (auto v = params.get("package")) {
     auto package = parse_name("package", *v);
     if (!package) return std::unexpected(package.error());
     filter.package = std::move(*package);
   }
-  if (auto v = ctx.query_param("type")) {
+  if (auto v = params.get("type")) {
     auto type = parse_package_type("type", *v);
     if (!type) return std::unexpected(type.error());
     filter.type = *type;
   }
-  if (auto v = ctx.query_param("sort")) {
+  if (auto v = params.get("sort")) {
     auto sort = parse_sort(*v);
     if (!sort) return std::unexpected(sort.error());
     filter.sort = *sort;
@@ -54,14 +54,14 @@ Result<storage::ImageFindingFilter> vulnerability_filter(const http::RequestCont
   return filter;
 }
 
-Result<storage::PackageFilter> package_filter(const http::RequestContext& ctx) {
+Result<storage::PackageFilter> package_filter(const QueryParams& params) {
   storage::PackageFilter filter;
-  if (auto v = ctx.query_param("type")) {
+  if (auto v = params.get("type")) {
     auto type = parse_package_type("type", *v);
     if (!type) return std::unexpected(type.error());
     filter.type = *type;
   }
-  if (auto v = ctx.query_param("package")) {
+  if (auto v = params.get("package")) {
     auto package = parse_name("package", *v);
     if (!package) return std::unexpected(package.error());
     filter.name = std::move(*package);
@@ -86,11 +86,11 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
 
   router.add(http::Verb::get, "/v1/repositories", reader,
              [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {"registry", "limit", "cursor"}); !ok)
-                 co_return ctx.error(ok.error());
-               auto registry = registry_param(ctx);
+               auto params = QueryParams::parse(ctx.query(), {"registry", "limit", "cursor"});
+               if (!params) co_return ctx.error(params.error());
+               auto registry = registry_param(*params);
                if (!registry) co_return ctx.error(registry.error());
-               auto page = page_params(ctx);
+               auto page = page_params(*params);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&] {
                  return catalog.repositories(*registry, page->cursor, page->limit);
@@ -101,13 +101,13 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
 
   router.add(http::Verb::get, "/v1/repositories/{name...}/images", reader,
              [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {"registry", "limit", "cursor"}); !ok)
-                 co_return ctx.error(ok.error());
+               auto params = QueryParams::parse(ctx.query(), {"registry", "limit", "cursor"});
+               if (!params) co_return ctx.error(params.error());
                auto name = parse_name("name", ctx.param("name"));
                if (!name) co_return ctx.error(name.error());
-               auto registry = registry_param(ctx);
+               auto registry = registry_param(*params);
                if (!registry) co_return ctx.error(registry.error());
-               auto page = page_params(ctx);
+               auto page = page_params(*params);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&] {
                  return catalog.repository_images(*registry, *name, page->cursor, page->limit);
@@ -120,7 +120,8 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
 
   router.add(http::Verb::get, "/v1/images/{digest}", reader,
              [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {}); !ok) co_return ctx.error(ok.error());
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                auto digest = parse_digest("digest", ctx.param("digest"));
                if (!digest) co_return ctx.error(digest.error());
                auto image =
@@ -132,15 +133,14 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
 
   router.add(http::Verb::get, "/v1/images/{digest}/vulnerabilities", reader,
              [&catalog, &findings](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(
-                       ctx.query(), {"severity", "fixable", "package", "type", "sort", "limit", "cursor"});
-                   !ok)
-                 co_return ctx.error(ok.error());
+               auto params = QueryParams::parse(
+                   ctx.query(), {"severity", "fixable", "package", "type", "sort", "limit", "cursor"});
+               if (!params) co_return ctx.error(params.error());
                auto digest = parse_digest("digest", ctx.param("digest"));
                if (!digest) co_return ctx.error(digest.error());
-               auto filter = vulnerability_filter(ctx);
+               auto filter = vulnerability_filter(*params);
                if (!filter) co_return ctx.error(filter.error());
-               auto page = page_params(ctx);
+               auto page = page_params(*params);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Page> {
                  auto inventory = inventory_of(catalog, *digest);
@@ -153,13 +153,13 @@ void add_image_routes(http::Router& router, storage::CatalogQuery& catalog,
 
   router.add(http::Verb::get, "/v1/images/{digest}/packages", reader,
              [&catalog](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {"type", "package", "limit", "cursor"}); !ok)
-                 co_return ctx.error(ok.error());
+               auto params = QueryParams::parse(ctx.query(), {"type", "package", "limit", "cursor"});
+               if (!params) co_return ctx.error(params.error());
                auto digest = parse_digest("digest", ctx.param("digest"));
                if (!digest) co_return ctx.error(digest.error());
-               auto filter = package_filter(ctx);
+               auto filter = package_filter(*params);
                if (!filter) co_return ctx.error(filter.error());
-               auto page = page_params(ctx);
+               auto page = page_params(*params);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&]() -> Result<storage::Page> {
                  auto inventory = inventory_of(catalog, *digest);

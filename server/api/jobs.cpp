@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "server/api/query_params.hpp"
 #include "server/http/request_context.hpp"
 #include "server/http/response.hpp"
 
@@ -40,22 +41,6 @@ nlohmann::json to_json(const storage::Job& job) {
   return out;
 }
 
-// Every query parameter must be one of `known`.
-Result<void> only_known_params(std::string_view query, std::initializer_list<std::string_view> known) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto pair = query.substr(0, amp);
-    const auto name = pair.substr(0, pair.find('='));
-    if (!name.empty() && std::find(known.begin(), known.end(), name) == known.end()) {
-      return fail(ErrorCode::InvalidArgument,
-                  "unknown query parameter \"" + std::string(name.substr(0, 64)) + "\"");
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
 std::optional<std::int64_t> parse_int(std::string_view s) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -69,26 +54,20 @@ void add_job_routes(http::Router& router, storage::JobQueue& queue) {
   const http::RouteOptions reader{config::Role::Reader, {}};
   router.add(
       http::Verb::get, "/v1/jobs", reader, [&queue](http::RequestContext& ctx) -> net::awaitable<Response> {
-        if (auto ok = only_known_params(ctx.query(), {"state", "limit", "cursor"}); !ok)
-          co_return ctx.error(ok.error());
+        auto params = QueryParams::parse(ctx.query(), {"state", "limit", "cursor"});
+        if (!params) co_return ctx.error(params.error());
         std::optional<storage::JobState> state;
-        if (auto s = ctx.query_param("state")) {
+        if (auto s = params->get("state")) {
           state = storage::parse_job_state(*s);
           if (!state) {
             co_return ctx.error(Error{ErrorCode::InvalidArgument,
                                       "state: must be queued|running|succeeded|failed|dead|cancelled"});
           }
         }
-        int limit = 50;
-        if (auto l = ctx.query_param("limit")) {
-          const auto v = parse_int(*l);
-          if (!v || *v < 1 || *v > 500)
-            co_return ctx.error(Error{ErrorCode::InvalidArgument, "limit: must be 1..500"});
-          limit = static_cast<int>(*v);
-        }
-        const std::string cursor = ctx.query_param("cursor").value_or("");
-        auto page = co_await run_blocking(ctx.blocking_pool(), [&queue, state, &cursor, limit] {
-          return queue.list(state, cursor, limit);
+        auto paging = page_params(*params);
+        if (!paging) co_return ctx.error(paging.error());
+        auto page = co_await run_blocking(ctx.blocking_pool(), [&queue, state, &paging] {
+          return queue.list(state, paging->cursor, paging->limit);
         });
         if (!page) co_return ctx.error(page.error());
         nlohmann::json items = nlohmann::json::array();
@@ -100,6 +79,8 @@ void add_job_routes(http::Router& router, storage::JobQueue& queue) {
       });
   router.add(http::Verb::get, "/v1/jobs/{id}", reader,
              [&queue](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                const auto id = parse_int(ctx.param("id"));
                if (!id || *id <= 0)
                  co_return ctx.error(Error{ErrorCode::InvalidArgument, "id: must be a positive integer"});

@@ -6,7 +6,9 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <set>
+
+#include "config/base/percent.hpp"
+#include "config/base/utf8.hpp"
 
 namespace regscand::server::api {
 namespace {
@@ -62,30 +64,41 @@ bool none_match_hits(std::string_view header, std::string_view etag) {
 
 }  // namespace
 
-Result<void> check_params(std::string_view query, std::initializer_list<std::string_view> known) {
-  std::set<std::string_view> seen;
+Result<QueryParams> QueryParams::parse(std::string_view query,
+                                       std::initializer_list<std::string_view> known) {
+  QueryParams out;
   while (!query.empty()) {
     const auto amp = query.find('&');
     const auto pair = query.substr(0, amp);
-    const auto name = pair.substr(0, pair.find('='));
-    if (!name.empty()) {
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        return fail(ErrorCode::InvalidArgument,
-                    "unknown query parameter \"" + std::string(name.substr(0, 64)) + "\"");
-      }
-      if (!seen.insert(name).second) {
-        return fail(ErrorCode::InvalidArgument, std::string(name) + ": given more than once");
-      }
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    const auto raw_name = pair.substr(0, eq);
+    if (raw_name.empty()) continue;
+    auto name = text::percent_decode(raw_name, true);
+    if (!name || std::find(known.begin(), known.end(), *name) == known.end()) {
+      return fail(ErrorCode::InvalidArgument,
+                  "unknown query parameter \"" + std::string(raw_name.substr(0, 64)) + "\"");
     }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
+    if (out.get(*name)) return std::unexpected(bad(*name, "given more than once"));
+    auto value =
+        text::percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+    if (!value) return std::unexpected(bad(*name, "malformed percent-encoding"));
+    if (!text::is_valid_utf8(*value)) return std::unexpected(bad(*name, "must be valid UTF-8"));
+    out.params_.emplace_back(std::move(*name), std::move(*value));
   }
-  return {};
+  return out;
 }
 
-Result<PageParams> page_params(const http::RequestContext& ctx) {
+std::optional<std::string_view> QueryParams::get(std::string_view name) const {
+  for (const auto& [key, value] : params_) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+Result<PageParams> page_params(const QueryParams& params) {
   PageParams page;
-  if (auto limit = ctx.query_param("limit")) {
+  if (auto limit = params.get("limit")) {
     int v = 0;
     const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), v);
     if (ec != std::errc() || end != limit->data() + limit->size() || v < 1 || v > storage::kMaxPageLimit) {
@@ -93,11 +106,11 @@ Result<PageParams> page_params(const http::RequestContext& ctx) {
     }
     page.limit = v;
   }
-  if (auto cursor = ctx.query_param("cursor")) {
+  if (auto cursor = params.get("cursor")) {
     if (cursor->empty()) {
       return std::unexpected(bad("cursor", "empty"));
     }
-    page.cursor = std::move(*cursor);
+    page.cursor = std::string(*cursor);
   }
   return page;
 }
@@ -107,24 +120,13 @@ Result<std::vector<scanner::feeds::Severity>> parse_severities(std::string_view 
   std::vector<Severity> out;
   while (true) {
     const auto comma = text.find(',');
-    std::string item(text.substr(0, comma));
-    std::transform(item.begin(), item.end(), item.begin(), [](unsigned char c) { return std::tolower(c); });
-    bool found = false;
-    for (const Severity s : {Severity::Unknown, Severity::Negligible, Severity::Low, Severity::Medium,
-                             Severity::High, Severity::Critical}) {
-      std::string known(scanner::feeds::severity_name(s));
-      std::transform(known.begin(), known.end(), known.begin(),
-                     [](unsigned char c) { return std::tolower(c); });
-      if (item == known) {
-        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
-        found = true;
-      }
-    }
-    if (!found) {
+    const auto severity = scanner::feeds::parse_severity(text.substr(0, comma));
+    if (!severity) {
       return std::unexpected(bad(name,
                                  "must be a comma-separated list of critical, high, medium, low, "
                                  "negligible, unknown"));
     }
+    if (std::find(out.begin(), out.end(), *severity) == out.end()) out.push_back(*severity);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }

@@ -1,6 +1,6 @@
-// Shared by the read API's handlers: query parameter validation (an unknown parameter or a bad value is
-// InvalidArgument naming the parameter), pages as {"items": [...], "next_cursor": "..."|null}, and strong
-// ETags with If-None-Match -> 304 for detail resources.
+// Shared by the API's handlers: the one query string parser (an unknown, repeated or badly encoded parameter
+// or a bad value is InvalidArgument naming the parameter), pages as {"items": [...], "next_cursor":
+// "..."|null}, and strong ETags with If-None-Match -> 304 for detail resources.
 #pragma once
 
 #include <cstdint>
@@ -21,16 +21,26 @@
 
 namespace regscand::server::api {
 
-// Every query parameter's name is one of `known`, and none is given twice.
-[[nodiscard]] Result<void> check_params(std::string_view query,
-                                        std::initializer_list<std::string_view> known);
+// A query string (no '?'), decoded: names and values percent-decoded ('+' is a space) into UTF-8 text without
+// NUL. Fails when a name is not one of `known`, a name is given twice, or a name or value is malformed.
+// Empty names ("&&", "=x") are skipped.
+class QueryParams {
+ public:
+  [[nodiscard]] static Result<QueryParams> parse(std::string_view query,
+                                                 std::initializer_list<std::string_view> known);
+  // The decoded value of `name` ("" for "?name" or "?name="); nullopt when absent.
+  std::optional<std::string_view> get(std::string_view name) const;
 
-// ?limit= (1..500, default 50) and ?cursor= (opaque; checked by the storage query).
+ private:
+  std::vector<std::pair<std::string, std::string>> params_;
+};
+
+// ?limit= (1..500, default 50) and ?cursor= (opaque, not empty; checked by the storage query).
 struct PageParams {
   int limit = 50;
   std::string cursor;
 };
-[[nodiscard]] Result<PageParams> page_params(const http::RequestContext& ctx);
+[[nodiscard]] Result<PageParams> page_params(const QueryParams& params);
 
 // A comma-separated list of severity names, any case: "high,critical". Empty list is an error.
 [[nodiscard]] Result<std::vector<scanner::feeds::Severity>> parse_severities(std::string_view name,

@@ -22,8 +22,8 @@ namespace r = reports;
 
 enum class Format { Sarif, CycloneDx };
 
-Result<Format> parse_format(const http::RequestContext& ctx) {
-  const auto text = ctx.query_param("format");
+Result<Format> parse_format(const QueryParams& params) {
+  const auto text = params.get("format");
   if (!text) return fail(ErrorCode::InvalidArgument, "format: required, sarif or cyclonedx");
   if (*text == "sarif") return Format::Sarif;
   if (*text == "cyclonedx") return Format::CycloneDx;
@@ -196,10 +196,11 @@ void add_report_routes(http::Router& router, storage::CatalogQuery& catalog, sto
   const http::RouteOptions reader{config::Role::Reader, {}};
   router.add(http::Verb::get, "/v1/images/{digest}/report", reader,
              [&catalog, &findings, &db](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {"format"}); !ok) co_return ctx.error(ok.error());
+               auto params = QueryParams::parse(ctx.query(), {"format"});
+               if (!params) co_return ctx.error(params.error());
                auto digest = parse_digest("digest", ctx.param("digest"));
                if (!digest) co_return ctx.error(digest.error());
-               auto format = parse_format(ctx);
+               auto format = parse_format(*params);
                if (!format) co_return ctx.error(format.error());
                auto report = co_await run_blocking(ctx.blocking_pool(),
                                                    [&] { return collect(catalog, findings, db, *digest); });

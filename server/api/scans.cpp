@@ -4,6 +4,7 @@
 
 #include "scanner/model/digest.hpp"
 #include "scanner/model/reference.hpp"
+#include "server/api/query_params.hpp"
 #include "server/http/request_context.hpp"
 #include "server/http/response.hpp"
 #include "storage/event_inbox.hpp"
@@ -95,7 +96,8 @@ nlohmann::json scan_json(const storage::ScanRecord& s) {
           {"bytes_fetched", s.figures.bytes_fetched},
           {"layers_total", s.figures.layers_total},
           {"layers_reused", s.figures.layers_reused},
-          {"layers_fetched", s.figures.layers_fetched}};
+          {"layers_fetched", s.figures.layers_fetched},
+          {"problems", s.problems}};
 }
 
 bool is_scan_kind(std::string_view kind) {
@@ -116,6 +118,7 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
   const http::RouteOptions reader{config::Role::Reader, {}};
   router.add(
       http::Verb::post, "/v1/scans", writer, [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
+        if (auto params = QueryParams::parse(ctx.query(), {}); !params) co_return ctx.error(params.error());
         auto body = ctx.json_body();
         if (!body) co_return ctx.error(body.error());
         auto request = parse_import(*body);
@@ -159,6 +162,8 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
       });
   router.add(http::Verb::post, "/v1/scans:catalog", writer,
              [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                auto body = ctx.json_body();
                if (!body) co_return ctx.error(body.error());
                auto registry = parse_catalog(*body);
@@ -184,6 +189,8 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
              });
   router.add(http::Verb::get, "/v1/scans/{id}", reader,
              [deps](http::RequestContext& ctx) -> net::awaitable<Response> {
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                const auto id = parse_id(ctx.param("id"));
                if (!id) co_return ctx.error(invalid("id: must be a positive integer"));
                const std::int64_t job_id = *id;

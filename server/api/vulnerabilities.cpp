@@ -68,7 +68,8 @@ void add_vulnerability_routes(http::Router& router, storage::FindingsQuery& find
 
   router.add(http::Verb::get, "/v1/vulnerabilities/{id}", reader,
              [&findings](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {}); !ok) co_return ctx.error(ok.error());
+               if (auto params = QueryParams::parse(ctx.query(), {}); !params)
+                 co_return ctx.error(params.error());
                auto id = parse_name("id", ctx.param("id"));
                if (!id) co_return ctx.error(id.error());
                auto detail =
@@ -80,11 +81,11 @@ void add_vulnerability_routes(http::Router& router, storage::FindingsQuery& find
 
   router.add(http::Verb::get, "/v1/vulnerabilities/{id}/images", reader,
              [&findings](http::RequestContext& ctx) -> net::awaitable<Response> {
-               if (auto ok = check_params(ctx.query(), {"limit", "cursor"}); !ok)
-                 co_return ctx.error(ok.error());
+               auto params = QueryParams::parse(ctx.query(), {"limit", "cursor"});
+               if (!params) co_return ctx.error(params.error());
                auto id = parse_name("id", ctx.param("id"));
                if (!id) co_return ctx.error(id.error());
-               auto page = page_params(ctx);
+               auto page = page_params(*params);
                if (!page) co_return ctx.error(page.error());
                auto result = co_await run_blocking(ctx.blocking_pool(), [&] {
                  return findings.vulnerability_images(*id, page->cursor, page->limit);

@@ -34,6 +34,7 @@ void FeedRefresher::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  options_.cancel.request_stop();
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }

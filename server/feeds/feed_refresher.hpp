@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +24,8 @@ struct RefresherOptions {
   std::chrono::milliseconds check_every{std::chrono::seconds(10)};  // for imports made elsewhere
   // Called with the stored per-source state on every check (e.g. FeedMetrics::update).
   std::function<void(const std::vector<storage::FeedSourceStatus>&)> on_state;
+  // Requested by stop(): the FeedService's downloads (FetchOptions::stop) should watch its token.
+  std::stop_source cancel;
 };
 
 class FeedRefresher {
@@ -34,7 +37,9 @@ class FeedRefresher {
   FeedRefresher& operator=(const FeedRefresher&) = delete;
 
   void start();
-  void stop();  // waits for an import in progress to finish
+  // Cancels a download in progress, then waits for the import to end (the sources not yet read are left
+  // for the next round).
+  void stop();
 
  private:
   void loop();

@@ -94,6 +94,10 @@ void FeedService::import_one(const std::string& source, bool force, SourceReport
       if (stored) known = std::move(*stored);  // else ask unconditionally
     }
     auto got = scanner::feeds::fetch_feed(*location, known, fetch_);
+    if (!got && fetch_.stop.stop_requested()) {
+      r.error = got.error().message;  // shutting down: not the source's failure
+      return;
+    }
     if (!got) return record(got.error().message);
     if (got->not_modified) return checked();
     fetched = std::move(got->file);
@@ -144,6 +148,7 @@ ImportReport FeedService::import(const std::vector<std::string>& sources, bool f
   ImportReport report;
   std::set<std::string> names;
   for (const auto& source : sources) {
+    if (fetch_.stop.stop_requested()) break;
     SourceReport r;
     import_one(source, force, r, names);
     report.sources.push_back(std::move(r));

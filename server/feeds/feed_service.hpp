@@ -67,7 +67,8 @@ class FeedService {
   // anything changed, reloads the index and re-matches the inventories the change touched. A URL is
   // downloaded to a scratch file (deleted afterwards), asked conditionally unless `force`: a 304, like an
   // unchanged fingerprint, skips it (the source is marked checked). Sources are stored and reported under
-  // redact_source(source), also when read through the mirror.
+  // redact_source(source), also when read through the mirror. Once the fetch options' stop is requested,
+  // the download in flight fails unrecorded and the sources after it are not read.
   ImportReport import(const std::vector<std::string>& sources, bool force);
 
   [[nodiscard]] Result<RematchReport> rematch(const std::set<std::string>& names);

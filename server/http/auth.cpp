@@ -7,6 +7,8 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include "config/base/text.hpp"
+
 namespace regscand::server::http {
 namespace {
 
@@ -25,12 +27,6 @@ bool digests_equal(const std::array<unsigned char, 32>& a, const std::array<unsi
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 bool is_b64token(std::string_view token) {
   std::size_t end = token.find_last_not_of('=');
@@ -45,8 +41,8 @@ bool is_b64token(std::string_view token) {
 
 std::optional<std::string_view> bearer_token(std::string_view header) {
   constexpr std::string_view kScheme = "bearer";
-  if (header.size() <= kScheme.size() + 1 || !iequals(header.substr(0, kScheme.size()), kScheme) ||
-      header[kScheme.size()] != ' ') {
+  if (header.size() <= kScheme.size() + 1 ||
+      !text::equals_ignore_case(header.substr(0, kScheme.size()), kScheme) || header[kScheme.size()] != ' ') {
     return std::nullopt;
   }
   std::string_view token = header.substr(kScheme.size() + 1);

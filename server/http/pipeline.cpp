@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include "config/base/text.hpp"
 #include "server/http/request_context.hpp"
 
 namespace regscand::server::http {
@@ -37,9 +38,7 @@ std::string media_type(std::string_view content_type) {
   while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) {
     type.remove_prefix(1);
   }
-  std::string out(type);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
+  return text::lower_case(type);
 }
 
 // 16 random bytes as 32 hex digits.

@@ -1,7 +1,6 @@
 #include "server/http/request_context.hpp"
 
 #include "config/base/json_input.hpp"
-#include "config/base/percent.hpp"
 
 #include <algorithm>
 
@@ -34,23 +33,6 @@ std::string_view RequestContext::query() const {
   std::string_view target = target_of(request_);
   auto q = target.find('?');
   return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-}
-
-std::optional<std::string> RequestContext::query_param(std::string_view name) const {
-  std::string_view rest = query();
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    auto eq = pair.find('=');
-    auto key = text::percent_decode(pair.substr(0, eq), true);
-    if (!key || *key != name) {
-      continue;
-    }
-    return text::percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1),
-                                true);
-  }
-  return std::nullopt;
 }
 
 std::string_view RequestContext::param(std::string_view name) const {

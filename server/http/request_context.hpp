@@ -28,11 +28,9 @@ class RequestContext {
   const Request& request() const { return request_; }
   std::string_view body() const { return request_.body(); }
 
-  // The request target split at '?': path() is still percent-encoded, query() has no '?'.
+  // The request target split at '?', both still percent-encoded; query() has no '?'.
   std::string_view path() const;
   std::string_view query() const;
-  // The first `name=value` in the query, decoded ('+' is a space); nullopt when absent or malformed.
-  std::optional<std::string> query_param(std::string_view name) const;
 
   // A decoded path parameter named in the route pattern; empty when the pattern has no such name.
   std::string_view param(std::string_view name) const;

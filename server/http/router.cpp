@@ -1,5 +1,7 @@
 #include "server/http/router.hpp"
 #include "config/base/percent.hpp"
+#include "config/base/text.hpp"
+#include "config/base/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -168,9 +170,7 @@ void Router::add(Verb method, std::string_view pattern, RouteOptions options, Ha
       std::abort();
     }
   }
-  for (std::string& type : options.content_types) {
-    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  }
+  for (std::string& type : options.content_types) type = text::lower_case(type);
   routes_.push_back(
       Route{method, std::string(pattern), std::move(options), std::move(handler), std::move(*segs)});
 }
@@ -225,6 +225,11 @@ RouteMatch Router::match(Verb method, std::string_view path) const {
     if (!decoded) {
       result.kind = RouteMatch::Kind::BadPath;
       result.error = "malformed percent-encoding in path";
+      return result;
+    }
+    if (!text::is_valid_utf8(*decoded)) {
+      result.kind = RouteMatch::Kind::BadPath;
+      result.error = std::string(name) + ": must be valid UTF-8";
       return result;
     }
     result.params.emplace_back(std::string(name), std::move(*decoded));

@@ -1,7 +1,8 @@
 // Method + path-pattern routing. Patterns are '/'-separated segments: literals, `{name}` (exactly one
 // non-empty segment) and at most one greedy `{name...}` (one or more segments, may be followed by more
-// segments: `/v1/repositories/{name...}/images`). Parameters are percent-decoded. When several routes
-// match a path, the one with more literal segments wins, then the non-greedy one, then the first added.
+// segments: `/v1/repositories/{name...}/images`). Parameters are percent-decoded into UTF-8 without NUL
+// (otherwise BadPath). When several routes match a path, the one with more literal segments wins, then the
+// non-greedy one, then the first added.
 // HEAD is served by a GET route. Routes are fixed at startup: an invalid or duplicate pattern aborts.
 #pragma once
 

@@ -12,6 +12,7 @@ bool is_permanent(const Error& error) {
     case ErrorCode::FailedPrecondition:
     case ErrorCode::Unimplemented:
     case ErrorCode::PermissionDenied:
+    case ErrorCode::ResourceExhausted:
       return true;
     default:
       return false;

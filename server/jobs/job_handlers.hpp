@@ -15,7 +15,9 @@ namespace regscand::server::jobs {
 
 using JobHandler = std::function<Result<std::string>(const storage::Job&)>;
 
-// InvalidArgument, FailedPrecondition, Unimplemented and PermissionDenied are not worth retrying.
+// InvalidArgument, FailedPrecondition, Unimplemented and PermissionDenied are not worth retrying, nor is
+// ResourceExhausted: an input over one of regscand's caps (a manifest, blob or list over its byte cap, a
+// layer over max_uncompressed_bytes or max_ratio), which a retry would read again.
 bool is_permanent(const Error& error);
 
 class JobHandlers {

@@ -45,12 +45,17 @@ class RescanHandler {
     storage::ScanFigures figures;
     figures.analyze =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    nlohmann::json problems = nlohmann::json::array();
     for (const auto& [image, inventory] : stored) {
       figures.layers_total += static_cast<int>(inventory.layers.size());
       figures.layers_reused += static_cast<int>(inventory.layers.size());
+      for (auto& problem : storage::problems_json(inventory.problems, inventory.layers)) {
+        problem["image"] = image.digest;
+        problems.push_back(std::move(problem));
+      }
     }
     auto closed = stores_.scans.finish(
-        *scan_id, figures, result ? std::string_view() : std::string_view(result.error().message));
+        *scan_id, figures, result ? std::string_view() : std::string_view(result.error().message), problems);
     if (!closed) spdlog::warn("scan #{}: recording the outcome failed: {}", *scan_id, closed.error().message);
     return result;
   }
@@ -69,7 +74,8 @@ class RescanHandler {
     for (const auto& [image, inventory] : stored) {
       nlohmann::json findings = nullptr;
       if (feeds_ != nullptr) {
-        const scanner::pipeline::ImageInventory current{inventory.distribution, inventory.packages};
+        const scanner::pipeline::ImageInventory current{inventory.distribution, inventory.packages,
+                                                        inventory.problems};
         auto matched = feeds_->match(image, current);
         if (!matched) return std::unexpected(std::move(matched).error());
         findings = {{"current", matched->current}, {"new", matched->added}, {"resolved", matched->resolved}};

@@ -39,15 +39,18 @@ class ScanHandler {
     auto scan_id = scans_.start(key, job.id, current_analyzers(), scan_kind(job.kind));
     if (!scan_id) return std::unexpected(std::move(scan_id).error());
     storage::ScanFigures figures;
-    auto result = attempt(job, figures);
-    auto closed = scans_.finish(*scan_id, figures,
-                                result ? std::string_view() : std::string_view(result.error().message));
+    nlohmann::json problems = nlohmann::json::array();
+    auto result = attempt(job, figures, problems);
+    auto closed = scans_.finish(
+        *scan_id, figures, result ? std::string_view() : std::string_view(result.error().message), problems);
     if (!closed) spdlog::warn("scan #{}: recording the outcome failed: {}", *scan_id, closed.error().message);
     return result;
   }
 
  private:
-  Result<std::string> attempt(const storage::Job& job, storage::ScanFigures& figures) const {
+  // `problems` collects each image's (storage::problems_json), with the image's digest.
+  Result<std::string> attempt(const storage::Job& job, storage::ScanFigures& figures,
+                              nlohmann::json& problems) const {
     const storage::ManifestKey key{job.registry, job.repository, job.digest};
     const config::RegistryConfig* registry = config_.find_registry(job.registry);
     if (registry == nullptr) {
@@ -57,27 +60,23 @@ class ScanHandler {
     if (!record) return std::unexpected(std::move(record).error());
     if (*record && (*record)->deleted) return skipped("manifest deleted");
 
-    auto client = scanner::registry::RegistryClient::create(*registry);
+    auto client = scanner::registry::RegistryClient::create(*registry, options_.client);
     if (!client) return std::unexpected(std::move(client).error());
-    const auto started = std::chrono::steady_clock::now();
-    auto head = resolve(*client, job);
-    if (!head) return std::unexpected(std::move(head).error());
-    figures.bytes_fetched = head->size;
-    if (head->schema1) {
-      return fail(ErrorCode::Unimplemented,
-                  "unsupported manifest: Docker schema 1 (" + head->media_type + ")");
-    }
-
+    scanner::pipeline::RegistrySource source(std::move(*client), job.registry, job.repository);
     using Clock = std::chrono::steady_clock;
     const auto ms = [](Clock::duration d) {
       return std::chrono::duration_cast<std::chrono::milliseconds>(d);
     };
+    const auto started = Clock::now();
+    auto head = resolve(source, job);
+    if (!head) return std::unexpected(std::move(head).error());
+    figures.bytes_fetched = head->size;
     const std::string media_type = head->media_type;
     const auto size = head->size;
-    scanner::pipeline::RegistrySource source(std::move(*client), job.registry, job.repository);
-    auto images = scanner::pipeline::resolve_images(source, job.digest, {.configs = &inventory_});
+    // The manifest is fetched once: resolve_images goes on from the one the wait above read.
+    auto images = scanner::pipeline::resolve_images(source, std::move(*head), {.configs = &inventory_});
     if (!images) return std::unexpected(std::move(images).error());
-    figures.bytes_fetched += images->bytes_fetched;
+    figures.bytes_fetched = images->bytes_fetched;
     figures.resolve = ms(Clock::now() - started);
 
     const auto analyzing = Clock::now();
@@ -98,6 +97,13 @@ class ScanHandler {
           inventory_.put_inventory(image_key, current_analyzers(), image.config.platform.str(),
                                    image.index ? image.index->str() : std::string(), *inventory, layers);
       if (!stored) return std::unexpected(std::move(stored).error());
+      auto image_problems = storage::problems_json(inventory->problems, layers);
+      for (auto& problem : image_problems) {
+        spdlog::warn("scan #{}: {}/{}@{}: package database not fully read: {}", job.id, job.registry,
+                     job.repository, image.digest.str(), problem.value("message", ""));
+        problem["image"] = image.digest.str();
+        problems.push_back(problem);
+      }
       nlohmann::json findings = nullptr;
       if (options_.feeds != nullptr) {
         auto matched = options_.feeds->match(image_key, *inventory);
@@ -110,6 +116,7 @@ class ScanHandler {
            {"platform", image.config.platform.str()},
            {"distribution", d ? nlohmann::json(d->id + " " + d->version_id) : nlohmann::json(nullptr)},
            {"packages", inventory->packages.size()},
+           {"problems", inventory->problems.size()},
            {"layers_reused", image_figures.layers_reused},
            {"layers_fetched", image_figures.layers_fetched},
            {"findings", std::move(findings)}});
@@ -133,10 +140,10 @@ class ScanHandler {
     return nlohmann::json{{"skipped", reason}}.dump();
   }
 
-  Result<scanner::registry::ManifestHead> resolve(scanner::registry::RegistryClient& client,
+  Result<scanner::registry::ManifestHead> resolve(scanner::pipeline::ImageSource& source,
                                                   const storage::Job& job) const {
     for (int tries = 1;; ++tries) {
-      auto head = client.resolve_manifest(job.repository, job.digest);
+      auto head = source.manifest(job.digest);
       if (head || head.error().code != ErrorCode::NotFound || tries >= options_.not_found_attempts)
         return head;
       spdlog::debug("scan #{}: {}@{} not found yet (attempt {})", job.id, job.repository, job.digest, tries);

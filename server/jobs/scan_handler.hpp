@@ -12,6 +12,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "scanner/registry/options.hpp"
 #include "server/feeds/feed_service.hpp"
 #include "server/jobs/job_handlers.hpp"
 #include "storage/inventory_store.hpp"
@@ -28,6 +29,7 @@ struct ScanOptions {
   std::chrono::milliseconds not_found_delay{1'000};
   std::function<void(std::chrono::milliseconds)> sleep = {};  // empty = std::this_thread::sleep_for
   feeds::FeedService* feeds = nullptr;                        // no matching when null
+  scanner::registry::ClientOptions client = {};               // blob limits, cancellation at shutdown
 };
 
 // `config` and the stores must outlive the handler.

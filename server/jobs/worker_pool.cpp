@@ -11,6 +11,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long cancelled handlers get to return once their leases are handed back.
+constexpr std::chrono::seconds kCancelWait{2};
+
 double random_unit() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
@@ -84,8 +87,10 @@ std::size_t WorkerPool::hand_back(std::chrono::milliseconds grace) {
     }
   }
   if (!running.empty()) {
-    spdlog::info("jobs: {} running job(s) handed back to the queue", handed_back);
-    return running.size();
+    spdlog::info("jobs: {} running job(s) handed back to the queue; cancelling them", handed_back);
+    options_.cancel.request_stop();
+    std::unique_lock lock(mutex_);
+    if (!idle_.wait_for(lock, kCancelWait, [&] { return active_ == 0; })) return active_;
   }
   stop();
   return 0;
@@ -129,9 +134,21 @@ void WorkerPool::work(unsigned index) {
 }
 
 void WorkerPool::run_one(const storage::Job& job) {
+  bool stopping = false;
   {
     std::lock_guard lock(mutex_);
-    running_[job.id] = job.lease_owner;
+    stopping = stopping_;
+    if (!stopping) {
+      running_[job.id] = job.lease_owner;
+      ++active_;
+    }
+  }
+  if (stopping) {  // claimed while hand_back began: give it back unrun
+    if (auto released = queue_.release(job.id, job.lease_owner); !released) {
+      spdlog::warn("jobs: handing back #{} failed: {}; it runs again when its lease expires", job.id,
+                   released.error().message);
+    }
+    return;
   }
   const auto started = Clock::now();
   Result<std::string> result = fail(ErrorCode::Internal, "no handler for job kind \"" + job.kind + "\"");
@@ -144,14 +161,20 @@ void WorkerPool::run_one(const storage::Job& job) {
       result = fail(ErrorCode::Internal, "job handler threw");
     }
   }
+  bool handed_back = false;
   {
     std::lock_guard lock(mutex_);
-    running_.erase(job.id);
+    handed_back = running_.erase(job.id) == 0;
+    --active_;
   }
   idle_.notify_all();
   wake_.notify_all();
   std::string outcome;
-  if (result) {
+  if (handed_back) {
+    outcome = "handed_back";
+    spdlog::info("jobs: {} #{} {} ended after its lease was handed back ({}); not recorded", job.kind, job.id,
+                 job.digest, result ? "succeeded" : result.error().message);
+  } else if (result) {
     auto done = queue_.succeed(job.id, job.lease_owner, *result);
     outcome = done && *done ? "succeeded" : "lease_lost";
   } else {

@@ -14,6 +14,7 @@ namespace regscand::server::reports {
 namespace {
 
 using nlohmann::json;
+using scanner::feeds::Severity;
 
 // RFC 4122 namespace for URLs: 6ba7b811-9dad-11d1-80b4-00c04fd430c8.
 constexpr std::array<unsigned char, 16> kUrlNamespace{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
@@ -169,20 +170,21 @@ std::string uuid_v5_urn(std::string_view name) {
 }
 
 std::string_view cyclonedx_severity(std::string_view severity) {
-  switch (severity_rank(severity)) {
-    case 5:
+  switch (severity_of(severity)) {
+    case Severity::Critical:
       return "critical";
-    case 4:
+    case Severity::High:
       return "high";
-    case 3:
+    case Severity::Medium:
       return "medium";
-    case 2:
+    case Severity::Low:
       return "low";
-    case 1:
+    case Severity::Negligible:
       return "info";
-    default:
-      return "unknown";
+    case Severity::Unknown:
+      break;
   }
+  return "unknown";
 }
 
 std::string_view cyclonedx_method(std::string_view vector) {
@@ -224,7 +226,7 @@ json render_cyclonedx(const ImageReport& report) {
     if (added) vulns.push_back(Vulnerability{&f, f.severity, nullptr, {}});
     Vulnerability& v = vulns[it->second];
     v.all.push_back(&f);
-    if (severity_rank(f.severity) > severity_rank(v.severity)) v.severity = f.severity;
+    if (severity_of(f.severity) > severity_of(v.severity)) v.severity = f.severity;
     if (f.cvss_score && (v.scored == nullptr || *f.cvss_score > *v.scored->cvss_score)) v.scored = &f;
     if (v.first->summary.empty() && !f.summary.empty()) v.first = &f;
   }

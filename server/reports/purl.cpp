@@ -1,5 +1,6 @@
 #include "server/reports/purl.hpp"
 #include "config/base/percent.hpp"
+#include "config/base/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,13 +9,6 @@
 
 namespace regscand::server::reports {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::ranges::transform(out, out.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 struct Parts {
   std::string type;
@@ -31,7 +25,7 @@ std::string os_namespace(const ReportImage& image, std::string_view fallback) {
   if (image.os_id == "rhel") {
     return "redhat";
   }
-  return lower(image.os_id);
+  return text::lower_case(image.os_id);
 }
 
 std::string distro(const ReportImage& image) {
@@ -64,16 +58,20 @@ Parts parts_of(const ReportPackage& p, const ReportImage& image) {
     return parts;
   }
   if (p.ecosystem == "pypi") {
-    std::string name = lower(p.name);
+    std::string name = text::lower_case(p.name);
     std::ranges::replace(name, '_', '-');
     return Parts{"pypi", "", std::move(name), p.version, {}};
   }
   if (p.ecosystem == "npm") {
     const auto slash = p.name.find('/');
     if (!p.name.starts_with('@') || slash == std::string::npos) {
-      return Parts{"npm", "", lower(p.name), p.version, {}};
+      return Parts{"npm", "", text::lower_case(p.name), p.version, {}};
     }
-    return Parts{"npm", lower(p.name.substr(0, slash)), lower(p.name.substr(slash + 1)), p.version, {}};
+    return Parts{"npm",
+                 text::lower_case(p.name.substr(0, slash)),
+                 text::lower_case(p.name.substr(slash + 1)),
+                 p.version,
+                 {}};
   }
   if (p.ecosystem == "gem") {
     return Parts{"gem", "", p.name, p.version, {}};

@@ -4,13 +4,8 @@
 
 namespace regscand::server::reports {
 
-int severity_rank(std::string_view severity) {
-  if (severity == "critical") return 5;
-  if (severity == "high") return 4;
-  if (severity == "medium") return 3;
-  if (severity == "low") return 2;
-  if (severity == "negligible") return 1;
-  return 0;
+scanner::feeds::Severity severity_of(std::string_view severity) {
+  return scanner::feeds::parse_severity(severity).value_or(scanner::feeds::Severity::Unknown);
 }
 
 std::string image_reference(const ReportImage& image) {

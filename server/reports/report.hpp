@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scanner/feeds/advisory.hpp"
+
 namespace regscand::server::reports {
 
 struct ReportImage {
@@ -59,9 +61,8 @@ struct ImageReport {
   std::string timestamp;                // RFC 3339 UTC, when the report is made
 };
 
-// A finding's severity (lower case, as ReportFinding holds it) ordered: critical 5, high 4, medium 3, low 2,
-// negligible 1, anything else (unknown) 0.
-int severity_rank(std::string_view severity);
+// A finding's severity (lower case, as ReportFinding holds it); Unknown for any other word.
+scanner::feeds::Severity severity_of(std::string_view severity);
 
 // "registry/repository@digest" (the registry omitted when empty).
 std::string image_reference(const ReportImage& image);

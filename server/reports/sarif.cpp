@@ -13,6 +13,7 @@ namespace regscand::server::reports {
 namespace {
 
 using nlohmann::json;
+using scanner::feeds::Severity;
 
 constexpr std::string_view kInformationUri = "https://github.com/regscand/regscand";
 
@@ -32,14 +33,14 @@ std::string score_text(double score) {
   return buf;
 }
 std::string severity_score(std::string_view severity) {
-  switch (severity_rank(severity)) {
-    case 5:
+  switch (severity_of(severity)) {
+    case Severity::Critical:
       return "9.5";
-    case 4:
+    case Severity::High:
       return "8.0";
-    case 3:
+    case Severity::Medium:
       return "5.5";
-    case 2:
+    case Severity::Low:
       return "2.0";
     default:
       return "0.0";
@@ -191,9 +192,9 @@ json result_json(const ReportFinding& f, std::size_t rule_index, const ReportIma
 }  // namespace
 
 std::string_view sarif_level(std::string_view severity) {
-  const int rank = severity_rank(severity);
-  if (rank >= 4) return "error";
-  if (rank == 3) return "warning";
+  const Severity level = severity_of(severity);
+  if (level >= Severity::High) return "error";
+  if (level == Severity::Medium) return "warning";
   return "note";
 }
 
@@ -207,7 +208,7 @@ json render_sarif(const ImageReport& report) {
       continue;
     }
     Rule& rule = rules[it->second];
-    if (severity_rank(f.severity) > severity_rank(rule.severity)) rule.severity = f.severity;
+    if (severity_of(f.severity) > severity_of(rule.severity)) rule.severity = f.severity;
     if (f.cvss_score && (!rule.score || *f.cvss_score > *rule.score)) rule.score = f.cvss_score;
     if (rule.first->summary.empty() && !f.summary.empty()) rule.first = &f;
   }

@@ -41,6 +41,9 @@ Result<void> read_common(const nlohmann::json& event, const nlohmann::json& targ
     auto method = optional_string(*request, "method", path + ".request");
     if (!method) return std::unexpected(method.error());
     out.method = std::move(*method);
+    auto user_agent = optional_string(*request, "useragent", path + ".request");
+    if (!user_agent) return std::unexpected(user_agent.error());
+    out.user_agent = std::move(*user_agent);
   }
   return {};
 }

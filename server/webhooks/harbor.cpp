@@ -79,6 +79,8 @@ Result<ParsedWebhook> parse_harbor(std::string_view body) {
   if (resources->size() > kMaxResources)
     return fail(ErrorCode::InvalidArgument, data_key + ".resources: too many");
   const std::string when = occurred_at(*doc);
+  auto operator_name = optional_string(*doc, "operator", "");
+  if (!operator_name) return std::unexpected(operator_name.error());
   for (std::size_t i = 0; i < resources->size(); ++i) {
     const std::string path = data_key + ".resources[" + std::to_string(i) + "]";
     const auto& resource = (*resources)[i];
@@ -100,6 +102,7 @@ Result<ParsedWebhook> parse_harbor(std::string_view body) {
     event.tag = std::move(*checked);
     event.occurred_at = when;
     event.method = *action == EventAction::Pull ? "GET" : "";
+    event.actor = *operator_name;
     event.id = cloud_event ? base_id + ":" + std::to_string(i)
                            : "harbor:" + sha256_hex(*type + "\n" + when + "\n" + event.repository + "\n" +
                                                     event.digest->str() + "\n" + event.tag);

@@ -1,17 +1,19 @@
 #include "server/webhooks/webhook_routes.hpp"
 
-#include <openssl/evp.h>
 #include <prometheus/counter.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "config/base/base64.hpp"
+#include "config/base/text.hpp"
 #include "server/http/auth.hpp"
 #include "server/http/request_context.hpp"
 #include "server/http/response.hpp"
 #include "server/webhooks/acr.hpp"
 #include "server/webhooks/distribution.hpp"
 #include "server/webhooks/harbor.hpp"
+#include "server/webhooks/own_pulls.hpp"
 
 namespace regscand::server::webhooks {
 namespace {
@@ -25,11 +27,7 @@ constexpr std::string_view kDistributionTypes[] = {"application/vnd.docker.distr
 constexpr std::string_view kAcrTypes[] = {"application/json"};
 constexpr std::string_view kHarborTypes[] = {"application/json", "application/cloudevents+json"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+constexpr std::size_t kMaxBasicCredentials = 4096;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -38,7 +36,7 @@ std::string_view trim(std::string_view s) {
 }
 
 bool content_type_allowed(config::RegistryKind kind, std::string_view header) {
-  const std::string bare = lower(trim(header.substr(0, header.find(';'))));
+  const std::string bare = text::lower_case(trim(header.substr(0, header.find(';'))));
   auto allowed = [&](auto& list) {
     return std::find(std::begin(list), std::end(list), bare) != std::end(list);
   };
@@ -63,23 +61,6 @@ Result<ParsedWebhook> parse_for(config::RegistryKind kind, std::string_view body
       return parse_harbor(body);
   }
   return fail(ErrorCode::Internal, "unknown registry kind");
-}
-
-std::string base64_decode(std::string_view in) {
-  if (in.size() % 4 != 0 || in.size() > 4096) return {};
-  std::string out(in.size() / 4 * 3, '\0');
-  const int n =
-      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  if (n < 0) return {};
-  std::size_t len = static_cast<std::size_t>(n);
-  if (in.ends_with("==")) {
-    len -= 2;
-  } else if (in.ends_with("=")) {
-    len -= 1;
-  }
-  out.resize(len);
-  return out;
 }
 
 // Every configured token is compared, with no early exit.
@@ -113,11 +94,12 @@ std::string presented_webhook_token(std::string_view authorization) {
   const auto value = trim(authorization);
   const auto space = value.find(' ');
   if (space != std::string_view::npos) {
-    const std::string scheme = lower(value.substr(0, space));
+    const std::string scheme = text::lower_case(value.substr(0, space));
     const auto credentials = trim(value.substr(space + 1));
     if (scheme == "bearer") return std::string(credentials);
     if (scheme == "basic") {
-      const std::string decoded = base64_decode(credentials);
+      if (credentials.size() > kMaxBasicCredentials) return {};
+      const std::string decoded = text::base64_decode(credentials).value_or("");
       const auto colon = decoded.find(':');
       return colon == std::string::npos ? std::string() : decoded.substr(colon + 1);
     }
@@ -164,9 +146,12 @@ void add_webhook_routes(http::Router& router, const config::Config& config, Inbo
         }
         counters->count(name, "any", "ignored", static_cast<double>(parsed->ignored));
         nlohmann::json body{{"events", parsed->events.size()}, {"ignored", parsed->ignored}};
+        const std::size_t own_pulls = drop_own_pulls(parsed->events, *registry);
+        counters->count(name, "any", "own_pull", static_cast<double>(own_pulls));
         if (parsed->events.empty()) {
           body["applied"] = 0;
           body["duplicates"] = 0;
+          body["dropped"] = own_pulls;
           body["jobs_enqueued"] = 0;
           co_return http::json_response(Status::accepted, body);
         }
@@ -183,7 +168,7 @@ void add_webhook_routes(http::Router& router, const config::Config& config, Inbo
         counters->count(name, "any", "dropped", static_cast<double>(outcome->dropped));
         body["applied"] = outcome->applied;
         body["duplicates"] = outcome->duplicates;
-        body["dropped"] = outcome->dropped;
+        body["dropped"] = outcome->dropped + own_pulls;
         body["jobs_enqueued"] = outcome->jobs_enqueued;
         co_return http::json_response(Status::accepted, body);
       });

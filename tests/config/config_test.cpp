@@ -280,6 +280,9 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCANNER_POLL_INTERVAL",
                                "REGSCAND_SCANNER_RETRY_BACKOFF",
                                "REGSCAND_SCANNER_RETRY_BACKOFF_MAX",
+                               "REGSCAND_SCANNER_BLOB_TIMEOUT",
+                               "REGSCAND_SCANNER_BLOB_MIN_RATE",
+                               "REGSCAND_SCANNER_BLOB_RATE_WINDOW",
                                "REGSCAND_FEEDS_SOURCES",
                                "REGSCAND_FEEDS_MIRROR",
                                "REGSCAND_FEEDS_REFRESH_INTERVAL",
@@ -291,7 +294,7 @@ TEST(Environment, NamesFollowTheKeyPaths) {
                                "REGSCAND_SCHEDULER_MAX_PER_MINUTE"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
   }
-  EXPECT_EQ(names.size(), 35u);
+  EXPECT_EQ(names.size(), 38u);
 }
 
 TEST(Environment, ProcessEnvironmentReadsEnviron) {
@@ -562,6 +565,43 @@ TEST(Scanner, Ranges) {
   expect_error(load_yaml("scanner: {lease: soon}\n"), "scanner.lease: expected a duration");
   expect_error(load_yaml("scanner: {workers: many}\n"), "scanner.workers: expected a non-negative integer");
   expect_error(load_yaml("scanner: {worker: 2}\n"), "scanner.worker: unknown key");
+}
+
+TEST(Scanner, BlobLimits) {
+  const auto defaults = load_yaml("");
+  ASSERT_TRUE(defaults.has_value()) << defaults.error().message;
+  EXPECT_EQ(defaults->scanner.blob_timeout, milliseconds(30 * 60'000));
+  EXPECT_EQ(defaults->scanner.blob_min_rate, 10u * 1024);
+  EXPECT_EQ(defaults->scanner.blob_rate_window, milliseconds(30'000));
+
+  const auto config = load_yaml("scanner: {blob_timeout: 10m, blob_min_rate: 1MiB, blob_rate_window: 1m}\n",
+                                {{"REGSCAND_SCANNER_BLOB_MIN_RATE", "512KiB"}});
+  ASSERT_TRUE(config.has_value()) << config.error().message;
+  EXPECT_EQ(config->scanner.blob_timeout, milliseconds(600'000));
+  EXPECT_EQ(config->scanner.blob_min_rate, 512u * 1024);
+  EXPECT_EQ(config->scanner.blob_rate_window, milliseconds(60'000));
+  const auto off = load(std::nullopt, {{"REGSCAND_SCANNER_BLOB_MIN_RATE", "0"},
+                                       {"REGSCAND_SCANNER_BLOB_TIMEOUT", "2h"},
+                                       {"REGSCAND_SCANNER_BLOB_RATE_WINDOW", "5s"}});
+  ASSERT_TRUE(off.has_value()) << off.error().message;
+  EXPECT_EQ(off->scanner.blob_min_rate, 0u);
+  EXPECT_EQ(off->scanner.blob_timeout, milliseconds(7'200'000));
+  EXPECT_EQ(off->scanner.blob_rate_window, milliseconds(5'000));
+
+  expect_error(load_yaml("scanner: {blob_timeout: 0s}\n"), "scanner.blob_timeout: must be greater than 0");
+  expect_error(load_yaml("scanner: {blob_timeout: 2d}\n"), "scanner.blob_timeout: must be greater than 0");
+  expect_error(load_yaml("scanner: {blob_min_rate: 2GiB}\n"), "scanner.blob_min_rate: must be 0..1073741824");
+  expect_error(load_yaml("scanner: {blob_min_rate: 10KB}\n"), "scanner.blob_min_rate: expected a size");
+  expect_error(load_yaml("scanner: {blob_rate_window: 500ms}\n"),
+               "scanner.blob_rate_window: must be 1s..1h, got 500ms");
+  Config built;
+  built.scanner.blob_rate_window = milliseconds(0);
+  expect_error(validate(built), "scanner.blob_rate_window: must be 1s..1h, got 0s");
+
+  const auto dumped = load_yaml(dump_redacted(*config));
+  ASSERT_TRUE(dumped.has_value()) << dumped.error().message;
+  EXPECT_EQ(dumped->scanner.blob_min_rate, 512u * 1024);
+  EXPECT_EQ(dumped->scanner.blob_rate_window, milliseconds(60'000));
 }
 
 TEST(Scanner, BackoffMaxIsAtLeastBackoff) {

@@ -16,15 +16,6 @@ using test::write_file;
 constexpr const char* kUserPassBase64 = "dXNlcjpwYXNz";  // "user:pass"
 constexpr const char* kHook = "webhook-secret-0123456789";
 
-TEST(Base64, Decodes) {
-  EXPECT_EQ(decode_base64(kUserPassBase64).value(), "user:pass");
-  EXPECT_EQ(decode_base64("YWxpY2U6czNjcmV0Ow==").value(), "alice:s3cret;");
-  EXPECT_EQ(decode_base64("YWxpY2U6czNjcmV0Ow").value(), "alice:s3cret;");  // padding optional
-  EXPECT_EQ(decode_base64("").value(), "");
-  EXPECT_FALSE(decode_base64("dXNl*jpwYXNz").has_value());
-  EXPECT_FALSE(decode_base64("dXNlc").has_value());
-}
-
 TEST(DockerConfigAuth, AuthFieldBecomesBasic) {
   const auto auth = docker_config_auth(
       std::string(

@@ -37,6 +37,8 @@ class DaemonE2E : public ::testing::Test {
  protected:
   // The registry to start; SetUp points its notifications at the daemon.
   virtual TestRegistry::Options registry_options() const { return {}; }
+  // The URL the daemon pulls from: the registry's, unless a test serves another.
+  virtual std::string registry_url() const { return registry_->url(); }
 
   void SetUp() override {
     auto cluster = PgCluster::create();
@@ -59,7 +61,7 @@ class DaemonE2E : public ::testing::Test {
         << "data_dir: \"" << (dir_.path() / "var").string() << "\"\n"
         << "auth:\n  tokens:\n    - {name: e2e, role: reader, token: \"" << kReaderToken << "\"}\n"
         << "logging: {level: info}\n"
-        << "registries:\n  - name: local\n    kind: distribution\n    url: \"" << registry_->url() << "\"\n"
+        << "registries:\n  - name: local\n    kind: distribution\n    url: \"" << registry_url() << "\"\n"
         << "    webhook_tokens: [\"" << kHookToken << "\"]\n";
     if (const auto& basic = registry_->options().basic_auth) {
       out << "    auth: {type: basic, username: \"" << basic->username << "\", password: \""

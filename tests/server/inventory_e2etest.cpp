@@ -3,7 +3,8 @@
 // the scans, and the stored inventories are checked exactly — a four-layer image with a zstd layer, a
 // replaced dpkg status, a deleted apk database and an opaque status.d; a two-platform index beside an
 // unknown-platform (attestation) entry; and a copy of a scanned image into another repository, inventoried
-// without one blob request (layers and config known).
+// without one blob request (layers and config known); and a dpkg status over the stanza limit, shown as a
+// problem by the image, its scan and the summary.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -176,6 +177,57 @@ TEST_F(InventoryE2E, TwoPlatformIndexIsStoredPerPlatformAndSkipsTheAttestation) 
   ASSERT_EQ(result["skipped"].size(), 1u) << result.dump();
   EXPECT_NE(result["skipped"][0].dump().find(attestation.manifest.digest), std::string::npos)
       << result.dump();
+}
+
+// The hidden database: a status over max_stanzas (200000) scans to 0 packages; the image, its scan
+// attempt and the summary say so, and the log warns.
+TEST_F(InventoryE2E, ADatabaseOverALimitIsAProblemTheApiShows) {
+  auto daemon = start_daemon();
+  OciLayoutBuilder layout(dir_.path() / "hidden");
+  std::string status;
+  for (int i = 0; i <= 200'000; ++i) status += "Package: p\nVersion: 1\n\n";
+  const auto image =
+      layout.add_image({LayerSpec{{file("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"),
+                                   file("var/lib/dpkg/status", status), file("etc/nonce", unique_suffix())}}},
+                       "v1");
+  registry_->push(layout.reference("v1"), "team/hidden:v1", {"--preserve-digests"});
+  ASSERT_TRUE(scanned("team/hidden", image.manifest.digest)) << daemon->log();
+
+  const std::pair<std::string, std::string> auth{"Authorization", std::string("Bearer ") + kReaderToken};
+  const auto got = http_get(port_, "/v1/images/" + image.manifest.digest, {auth});
+  ASSERT_EQ(got.status, 200) << got.body;
+  const auto body = nlohmann::json::parse(got.body);
+  EXPECT_EQ(body["inventory"]["package_count"], 0) << got.body;
+  ASSERT_EQ(body["problems"].size(), 1u) << got.body;
+  const auto& problem = body["problems"][0];
+  EXPECT_EQ(problem["ecosystem"], "dpkg");
+  EXPECT_EQ(problem["path"], "var/lib/dpkg/status");
+  EXPECT_EQ(problem["limit"], "max_stanzas");
+  EXPECT_EQ(problem["limit_value"], 200'000);
+  EXPECT_EQ(problem["layer"]["position"], 0);
+  EXPECT_EQ(problem["layer"]["digest"], image.layers[0].digest);
+  EXPECT_EQ(problem["message"],
+            "dpkg: var/lib/dpkg/status: more than max_stanzas 200000 stanzas: the rest is not read");
+  ASSERT_EQ(body["scans"].size(), 1u) << got.body;
+  EXPECT_EQ(body["scans"][0]["state"], "succeeded");
+  ASSERT_EQ(body["scans"][0]["problems"].size(), 1u) << got.body;
+
+  const auto job = query("SELECT id FROM jobs WHERE repository = 'team/hidden' AND digest = '" +
+                         image.manifest.digest + "'");
+  ASSERT_EQ(job.size(), 1u);
+  const auto scan = http_get(port_, "/v1/scans/" + job[0][0].as<std::string>(), {auth});
+  ASSERT_EQ(scan.status, 200) << scan.body;
+  const auto attempt = nlohmann::json::parse(scan.body)["scans"].at(0);
+  ASSERT_EQ(attempt["problems"].size(), 1u) << scan.body;
+  EXPECT_EQ(attempt["problems"][0]["image"], image.manifest.digest);
+  EXPECT_EQ(attempt["problems"][0]["limit"], "max_stanzas");
+
+  const auto summary = http_get(port_, "/v1/summary", {auth});
+  ASSERT_EQ(summary.status, 200) << summary.body;
+  EXPECT_EQ(nlohmann::json::parse(summary.body)["images"]["with_problems"], 1) << summary.body;
+  EXPECT_NE(daemon->log().find("package database not fully read: dpkg: var/lib/dpkg/status: more than"),
+            std::string::npos)
+      << daemon->log();
 }
 
 }  // namespace

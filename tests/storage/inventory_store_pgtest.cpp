@@ -26,6 +26,8 @@ LayerReport sample_report() {
   r.release_files = {{"etc/os-release", "ID=alpine\nVERSION_ID=\"3.19.1\"\n"}};
   r.packages = {{"apk", "musl", "1.2.4-r2", "x86_64", "musl", "1.2.4-r2", "lib/apk/db/installed"}};
   r.problems = {"dpkg: var/lib/dpkg/status: line too long"};
+  r.limits = {{"dpkg", "var/lib/dpkg/status", "max_stanzas", 200'000,
+               "dpkg: var/lib/dpkg/status: more than max_stanzas 200000 stanzas: the rest is not read"}};
   r.compressed_bytes = 123;
   r.uncompressed_bytes = 4567;
   return r;
@@ -43,6 +45,7 @@ TEST(LayerReportJson, RoundTripsExactly) {
   EXPECT_EQ(back->release_files, original.release_files);
   EXPECT_EQ(back->packages, original.packages);
   EXPECT_EQ(back->problems, original.problems);
+  EXPECT_EQ(back->limits, original.limits);
   EXPECT_EQ(back->uncompressed_bytes, 4567u);
   EXPECT_FALSE(storage::layer_report_from_json("{\"present\": 7}"));
   EXPECT_FALSE(storage::layer_report_from_json("not json"));
@@ -98,6 +101,7 @@ TEST_F(InventoryStoreTest, InventoriesReadBackExactlyAndSharePackagesAndDistribu
   inventory.distribution =
       scanner::Distribution{"debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", true};
   inventory.packages = {{libc, 0}, {node, 1}};
+  inventory.problems = {{sample_report().limits[0], 1}};
   const std::vector<std::string> layers = {digest('1').str(), digest('2').str()};
   const storage::ManifestKey a{"local", "team/a", digest('a').str()};
   const storage::ManifestKey b{"local", "team/b", digest('b').str()};
@@ -115,6 +119,12 @@ TEST_F(InventoryStoreTest, InventoriesReadBackExactlyAndSharePackagesAndDistribu
   EXPECT_EQ((*stored)->packages[0].layer, 0u);
   EXPECT_EQ((*stored)->packages[1].package, node);
   EXPECT_EQ((*stored)->packages[1].layer, 1u);
+  ASSERT_EQ((*stored)->problems.size(), 1u);
+  EXPECT_EQ((*stored)->problems[0].problem, sample_report().limits[0]);
+  EXPECT_EQ((*stored)->problems[0].layer, 1u);
+  EXPECT_EQ(count("SELECT count(*) FROM image_inventories WHERE problems->0->'layer'->>'digest' = '" +
+                  digest('2').str() + "'"),
+            2);
 
   EXPECT_EQ(count("SELECT count(*) FROM packages"), 2) << "one row per package whatever the images";
   EXPECT_EQ(count("SELECT count(*) FROM distributions"), 1);
@@ -125,6 +135,7 @@ TEST_F(InventoryStoreTest, InventoriesReadBackExactlyAndSharePackagesAndDistribu
 
   inventory.distribution.reset();
   inventory.packages = {{libc, 1}};
+  inventory.problems.clear();
   ASSERT_TRUE(
       store.put_inventory(a, "fp2", "linux/amd64", "", inventory, {digest('3').str(), digest('1').str()}));
   stored = store.get_inventory(a);
@@ -133,6 +144,7 @@ TEST_F(InventoryStoreTest, InventoriesReadBackExactlyAndSharePackagesAndDistribu
   EXPECT_EQ((*stored)->layers, (std::vector<std::string>{digest('3').str(), digest('1').str()}));
   ASSERT_EQ((*stored)->packages.size(), 1u);
   EXPECT_EQ((*stored)->packages[0].layer, 1u);
+  EXPECT_TRUE((*stored)->problems.empty()) << "a rescan replaces the problems";
   EXPECT_EQ(count("SELECT count(*) FROM image_packages"), 3);
   auto missing = store.get_inventory({"local", "team/none", digest('c').str()});
   ASSERT_TRUE(missing);

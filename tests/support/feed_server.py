@@ -8,6 +8,7 @@ Serves the files under --root on 127.0.0.1 at a free port and prints the port on
   /redirect/N/PATH      N redirects (302), then /files/PATH
   /auth/PATH            the file, only with Basic auth as user "reader", password "s3cret:/@" (else 401)
   /truncate/PATH        announces the file's length, sends half of it and closes the connection
+  /drip/PATH            announces the file's length and sends one byte of it per second
   /status/CODE          an empty answer with that status
   /to/URL               302 to URL (absolute, as written after "/to/")
 With --cert and --key (PEM) it serves https instead.
@@ -22,6 +23,7 @@ import os
 import ssl
 import sys
 import threading
+import time
 import urllib.parse
 
 PASSWORD = "s3cret:/@"
@@ -102,6 +104,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
             self.close_connection = True
+            return None
+        if kind == "drip":
+            path = self.file_path(rest)
+            with open(path, "rb") as f:
+                body = f.read()
+            self.record(200)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(1)
             return None
         if kind == "to":
             return self.answer(302, b"moved\n", [("Location", self.path[len("/to/"):])])

@@ -3,21 +3,30 @@
 namespace regscand::scanner::ecosystems::apk {
 namespace {
 
-constexpr std::size_t kMaxRecords = 100'000;
-constexpr std::size_t kMaxLine = 1 << 20;
+Problem cut_at(std::string_view path, std::string_view limit, std::uint64_t value, std::string what) {
+  return Problem{"apk", std::string(path), std::string(limit), value,
+                 "apk: " + std::string(path) + ": " + std::move(what) + ": the rest is not read"};
+}
 
 }  // namespace
 
-Result<std::vector<Package>> parse_installed(std::string_view text, std::string_view path) {
-  std::vector<Package> out;
+Result<LayerPackages> parse_installed(std::string_view text, std::string_view path,
+                                      const InstalledLimits& limits) {
+  LayerPackages result;
+  std::vector<Package>& out = result.packages;
   const std::string where(path);
   Package current;
   std::size_t records = 0;
   std::size_t line_number = 0;
-  auto finish = [&]() -> Result<void> {
-    if (current.name.empty() && current.version.empty()) return {};
-    if (++records > kMaxRecords)
-      return fail(ErrorCode::ResourceExhausted, "apk: " + where + ": too many records");
+  // false once the file is cut at max_records.
+  auto finish = [&]() -> bool {
+    if (current.name.empty() && current.version.empty()) return true;
+    if (++records > limits.max_records) {
+      result.problems.push_back(
+          cut_at(path, "max_records", limits.max_records,
+                 "more than max_records " + std::to_string(limits.max_records) + " records"));
+      return false;
+    }
     if (!current.name.empty() && !current.version.empty()) {
       current.ecosystem = "apk";
       current.path = where;
@@ -26,7 +35,7 @@ Result<std::vector<Package>> parse_installed(std::string_view text, std::string_
       out.push_back(std::move(current));
     }
     current = Package{};
-    return {};
+    return true;
   };
   while (!text.empty()) {
     const auto eol = text.find('\n');
@@ -35,10 +44,17 @@ Result<std::vector<Package>> parse_installed(std::string_view text, std::string_
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) {
-      if (auto done = finish(); !done) return std::unexpected(done.error());
+      if (!finish()) return result;
       continue;
     }
-    if (line.size() > kMaxLine || line.size() < 2 || line[1] != ':') {
+    if (line.size() > limits.max_line_bytes) {
+      result.problems.push_back(cut_at(path, "max_line_bytes", limits.max_line_bytes,
+                                       "line " + std::to_string(line_number) +
+                                           " longer than max_line_bytes " +
+                                           std::to_string(limits.max_line_bytes)));
+      return result;
+    }
+    if (line.size() < 2 || line[1] != ':') {
       return fail(ErrorCode::InvalidArgument, "apk: " + where + ":" + std::to_string(line_number) +
                                                   ": not a \"X:value\" line: not an apk database");
     }
@@ -60,13 +76,13 @@ Result<std::vector<Package>> parse_installed(std::string_view text, std::string_
         break;
     }
   }
-  if (auto done = finish(); !done) return std::unexpected(done.error());
-  return out;
+  finish();
+  return result;
 }
 
-Result<std::vector<Package>> InstalledScanner::scan(const layers::LayerFiles& files) const {
+Result<LayerPackages> InstalledScanner::scan(const layers::LayerFiles& files) const {
   const std::string* content = files.find("lib/apk/db/installed");
-  if (content == nullptr) return std::vector<Package>{};
+  if (content == nullptr) return LayerPackages{};
   return parse_installed(*content, "lib/apk/db/installed");
 }
 

@@ -1,5 +1,6 @@
 #include "scanner/ecosystems/dpkg/inventory.hpp"
 
+#include <iterator>
 #include <map>
 
 namespace regscand::scanner::ecosystems::dpkg {
@@ -7,8 +8,6 @@ namespace {
 
 constexpr std::string_view kStatus = "var/lib/dpkg/status";
 constexpr std::string_view kStatusD = "var/lib/dpkg/status.d/";
-constexpr std::size_t kMaxStanzas = 200'000;
-constexpr std::size_t kMaxLine = 1 << 20;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -36,20 +35,32 @@ void split_source(std::string_view source, std::string& name, std::string& versi
       paren + 1, close == std::string_view::npos ? std::string_view::npos : close - paren - 1)));
 }
 
+Problem cut_at(std::string_view path, std::string_view limit, std::uint64_t value, std::string what) {
+  return Problem{"dpkg", std::string(path), std::string(limit), value,
+                 "dpkg: " + std::string(path) + ": " + std::move(what) + ": the rest is not read"};
+}
+
 }  // namespace
 
-Result<std::vector<Package>> parse_status(std::string_view text, std::string_view path, bool status_d) {
-  std::vector<Package> out;
+Result<LayerPackages> parse_status(std::string_view text, std::string_view path, bool status_d,
+                                   const StatusLimits& limits) {
+  LayerPackages result;
+  std::vector<Package>& out = result.packages;
   std::map<std::string, std::string, std::less<>> fields;
   std::size_t stanzas = 0;
   std::size_t without_package = 0;
   std::size_t line_number = 0;
   const std::string where(path);
 
-  auto finish = [&]() -> Result<void> {
-    if (fields.empty()) return {};
-    if (++stanzas > kMaxStanzas)
-      return fail(ErrorCode::ResourceExhausted, "dpkg: " + where + ": too many stanzas");
+  // false once the file is cut at max_stanzas.
+  auto finish = [&]() -> Result<bool> {
+    if (fields.empty()) return true;
+    if (++stanzas > limits.max_stanzas) {
+      result.problems.push_back(
+          cut_at(path, "max_stanzas", limits.max_stanzas,
+                 "more than max_stanzas " + std::to_string(limits.max_stanzas) + " stanzas"));
+      return false;
+    }
     const auto get = [&](std::string_view key) {
       const auto it = fields.find(key);
       return it == fields.end() ? std::string() : it->second;
@@ -73,7 +84,7 @@ Result<std::vector<Package>> parse_status(std::string_view text, std::string_vie
     if (p.source_version.empty()) p.source_version = p.version;
     fields.clear();
     if (installed && !p.name.empty() && !p.version.empty()) out.push_back(std::move(p));
-    return {};
+    return true;
   };
 
   std::string last_key;
@@ -82,12 +93,17 @@ Result<std::vector<Package>> parse_status(std::string_view text, std::string_vie
     std::string_view line = text.substr(0, eol);
     text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
     ++line_number;
-    if (line.size() > kMaxLine) {
-      return fail(ErrorCode::InvalidArgument,
-                  "dpkg: " + where + ":" + std::to_string(line_number) + ": line too long");
+    if (line.size() > limits.max_line_bytes) {
+      result.problems.push_back(cut_at(path, "max_line_bytes", limits.max_line_bytes,
+                                       "line " + std::to_string(line_number) +
+                                           " longer than max_line_bytes " +
+                                           std::to_string(limits.max_line_bytes)));
+      return result;
     }
     if (trim(line).empty()) {
-      if (auto done = finish(); !done) return std::unexpected(done.error());
+      auto done = finish();
+      if (!done) return std::unexpected(done.error());
+      if (!*done) return result;
       last_key.clear();
       continue;
     }
@@ -97,12 +113,13 @@ Result<std::vector<Package>> parse_status(std::string_view text, std::string_vie
     last_key = std::string(line.substr(0, colon));
     fields.insert_or_assign(last_key, std::string(trim(line.substr(colon + 1))));
   }
-  if (auto done = finish(); !done) return std::unexpected(done.error());
-  if (out.empty() && without_package > 0) {
+  auto done = finish();
+  if (!done) return std::unexpected(done.error());
+  if (out.empty() && without_package > 0 && result.problems.empty()) {
     return fail(ErrorCode::InvalidArgument,
                 "dpkg: " + where + ": no stanza has a Package field: not a dpkg database");
   }
-  return out;
+  return result;
 }
 
 bool StatusScanner::wants(std::string_view path) const {
@@ -111,13 +128,14 @@ bool StatusScanner::wants(std::string_view path) const {
           path.size() > kStatusD.size() && !path.ends_with(".md5sums"));
 }
 
-Result<std::vector<Package>> StatusScanner::scan(const layers::LayerFiles& files) const {
-  std::vector<Package> out;
+Result<LayerPackages> StatusScanner::scan(const layers::LayerFiles& files) const {
+  LayerPackages out;
   for (const auto& [path, content] : files.all()) {
     if (!wants(path)) continue;
     auto parsed = parse_status(content, path, path != kStatus);
     if (!parsed) return std::unexpected(parsed.error());
-    out.insert(out.end(), parsed->begin(), parsed->end());
+    std::move(parsed->packages.begin(), parsed->packages.end(), std::back_inserter(out.packages));
+    std::move(parsed->problems.begin(), parsed->problems.end(), std::back_inserter(out.problems));
   }
   return out;
 }

@@ -141,7 +141,7 @@ bool GemspecScanner::wants(std::string_view path) const {
   return path[path.size() - kSuffix.size() - 1] != '/' && in_specifications(path);
 }
 
-Result<std::vector<Package>> GemspecScanner::scan(const layers::LayerFiles& files) const {
+Result<LayerPackages> GemspecScanner::scan(const layers::LayerFiles& files) const {
   return common::scan_each(
       *this, files, [](std::string_view text, std::string_view path) -> Result<std::optional<Package>> {
         auto parsed = parse_gemspec(text, path);

@@ -22,7 +22,7 @@ class GemspecScanner final : public PackageScanner {
   int version() const override { return 1; }
   bool wants(std::string_view path) const override;
   // Files that do not parse are skipped (see common::scan_each).
-  [[nodiscard]] Result<std::vector<Package>> scan(const layers::LayerFiles& files) const override;
+  [[nodiscard]] Result<LayerPackages> scan(const layers::LayerFiles& files) const override;
 };
 
 }  // namespace regscand::scanner::ecosystems::gem

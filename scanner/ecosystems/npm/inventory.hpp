@@ -12,18 +12,20 @@
 
 namespace regscand::scanner::ecosystems::npm {
 
-// nullopt for a private package or one without a name or version. InvalidArgument naming `path` for
-// malformed JSON (parse_json's limits), a non-object, non-string name or version, or a name over 214 or
-// version over 256 bytes or with anything but printable ASCII.
+// nullopt for a private package or one without a name or version. Read with nlohmann's SAX parser, keeping
+// only the top-level name, version and private: memory stays that of `text`. InvalidArgument naming `path`
+// for malformed JSON, nesting deeper than 32, a non-object, non-string name or version, or a name over 214
+// or version over 256 bytes or with anything but printable ASCII.
 [[nodiscard]] Result<std::optional<Package>> parse_package_json(std::string_view text, std::string_view path);
 
 class PackageJsonScanner final : public PackageScanner {
  public:
   std::string_view name() const override { return "npm"; }
-  int version() const override { return 1; }
+  int version() const override { return 2; }
   bool wants(std::string_view path) const override;
-  // Files that do not parse are skipped (see common::scan_each).
-  [[nodiscard]] Result<std::vector<Package>> scan(const layers::LayerFiles& files) const override;
+  // Files that do not parse are skipped; a file over max_package_json_bytes (1 MiB) is a problem (see
+  // common::scan_each).
+  [[nodiscard]] Result<LayerPackages> scan(const layers::LayerFiles& files) const override;
 };
 
 }  // namespace regscand::scanner::ecosystems::npm

@@ -103,7 +103,7 @@ bool MetadataScanner::wants(std::string_view path) const {
   return path.ends_with(".egg-info") && in_packages_dir(path);
 }
 
-Result<std::vector<Package>> MetadataScanner::scan(const layers::LayerFiles& files) const {
+Result<LayerPackages> MetadataScanner::scan(const layers::LayerFiles& files) const {
   return common::scan_each(
       *this, files, [](std::string_view text, std::string_view path) -> Result<std::optional<Package>> {
         auto parsed = parse_metadata(text, path);

@@ -101,13 +101,13 @@ bool PackagesScanner::wants(std::string_view path) const {
   return false;
 }
 
-Result<std::vector<Package>> PackagesScanner::scan(const layers::LayerFiles& files) const {
-  std::vector<Package> out;
+Result<LayerPackages> PackagesScanner::scan(const layers::LayerFiles& files) const {
+  LayerPackages out;
   for (const auto& [path, content] : files.all()) {
     if (!wants(path)) continue;
     auto parsed = parse_rpmdb(content, path);
     if (!parsed) return std::unexpected(std::move(parsed).error());
-    out.insert(out.end(), parsed->begin(), parsed->end());
+    out.packages.insert(out.packages.end(), parsed->begin(), parsed->end());
   }
   return out;
 }

@@ -32,7 +32,7 @@ class PackagesScanner final : public PackageScanner {
   std::string_view name() const override { return "rpm"; }
   int version() const override { return 2; }
   bool wants(std::string_view path) const override;
-  [[nodiscard]] Result<std::vector<Package>> scan(const layers::LayerFiles& files) const override;
+  [[nodiscard]] Result<LayerPackages> scan(const layers::LayerFiles& files) const override;
 };
 
 }  // namespace regscand::scanner::ecosystems::rpm

@@ -1,13 +1,16 @@
 // fetch_feed against a real HTTP server (python3, tests/support/feed_server.py) serving the feeds in
 // tests/data: the downloaded file holds the same bytes and advisories as the path; validators give a 304;
 // redirects are followed up to the limit; 404, 401, 503, a truncated body and the size cap are errors naming
-// the URL; no temp file is left behind in any case; credentials go as Basic auth and never into a message.
+// the URL; no temp file is left behind in any case; credentials go as Basic auth and never into a message;
+// a stop request ends a download in flight.
 #include "scanner/feeds/fetch.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <stop_token>
+#include <thread>
 #include <vector>
 
 #include "scanner/feeds/load.hpp"
@@ -207,6 +210,26 @@ TEST_F(FetchTest, HttpsIsVerifiedAndNeverRedirectedToHttp) {
       << downgrade.error().message;
   EXPECT_EQ(server_.log().find("/files/" + std::string(kTracker)), std::string::npos)
       << "the http URL was fetched";
+}
+
+TEST_F(FetchTest, StopEndsADownloadInFlight) {
+  // One byte per second: the idle timeout never fires and the whole file would take hours.
+  std::stop_source stop;
+  options_.stop = stop.get_token();
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    stop.request_stop();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto got = fetch_feed(url("/drip/", kTracker), {}, options_);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::Unavailable) << got.error().message;
+  EXPECT_NE(got.error().message.find("cancelled while reading the response body"), std::string::npos)
+      << got.error().message;
+  EXPECT_NE(got.error().message.find("/drip/"), std::string::npos) << got.error().message;
+  EXPECT_LT(elapsed, std::chrono::seconds(3));
+  EXPECT_EQ(scratch_files(), 0u);
 }
 
 TEST(RedactSource, HidesUserInfoAndQuery) {

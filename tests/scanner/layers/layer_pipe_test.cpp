@@ -1,6 +1,6 @@
 // LayerPipe and read_streamed_layer: a layer pushed in small writes arrives whole through a buffer much
 // smaller than it; a producer failure (digest mismatch) is the reported error; a reader that fails early
-// stops the producer instead of leaving it blocked.
+// stops the producer instead of leaving it blocked, and its error is the one reported.
 #include "scanner/layers/layer_pipe.hpp"
 
 #include <gtest/gtest.h>
@@ -69,6 +69,28 @@ TEST(LayerPipe, AFailingReaderStopsTheProducer) {
   ASSERT_FALSE(facts);
   EXPECT_NE(facts.error().message.find("max_entries"), std::string::npos);
   EXPECT_LT(written.load(), 10 * layer.size());
+}
+
+// The registry client prefixes the refused write's error with the blob's name: the walk's own error (here
+// a cap, permanent) is still the one reported, with its code.
+TEST(LayerPipe, TheReadersErrorWinsOverAPrefixedRefusedWrite) {
+  LayerLimits limits;
+  limits.max_entries = 1;
+  const auto layer =
+      testing::make_tar({file("a", "1"), file("b", "2"), file("c", std::string(4 << 20, 'c'))});
+  auto facts = read_streamed_layer(
+      [&](registry::ByteSink& sink) -> Result<void> {
+        for (std::size_t i = 0; i < layer.size(); i += 4096) {
+          if (auto ok = sink.write(std::string_view(layer).substr(i, 4096)); !ok) {
+            return fail(ok.error().code, "registry local: blob app@sha256:00: " + ok.error().message);
+          }
+        }
+        return {};
+      },
+      kAll, limits);
+  ASSERT_FALSE(facts);
+  EXPECT_EQ(facts.error().code, ErrorCode::ResourceExhausted) << facts.error().message;
+  EXPECT_NE(facts.error().message.find("max_entries"), std::string::npos) << facts.error().message;
 }
 
 TEST(LayerPipe, CloseWithErrorAfterTheBufferDrains) {

@@ -19,13 +19,14 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(REGSCAND_TEST_DATA) / "pkgdb";
 
-Result<ImageInventory> inventory_of(ImageSource& source, std::string_view reference) {
+Result<ImageInventory> inventory_of(ImageSource& source, std::string_view reference,
+                                    const layers::LayerLimits& limits = {}) {
   auto resolved = resolve_images(source, reference);
   if (!resolved) return std::unexpected(resolved.error());
   const auto scanners = ecosystems::builtin_package_scanners();
   std::vector<LayerReport> reports;
   for (const auto& layer : resolved->images.at(0).manifest.layers) {
-    auto report = analyze_layer(source, layer, scanners);
+    auto report = analyze_layer(source, layer, scanners, limits);
     if (!report) return std::unexpected(report.error());
     reports.push_back(std::move(*report));
   }
@@ -120,6 +121,49 @@ TEST(Inventory, DistrolessIsTheDpkgLayoutOfTheFinalImage) {
   ASSERT_TRUE(with_dpkg) << with_dpkg.error().message;
   ASSERT_TRUE(with_dpkg->distribution);
   EXPECT_FALSE(with_dpkg->distribution->distroless) << "a later layer adds the dpkg status database";
+}
+
+// "ecosystem path limit value @layer" per problem.
+std::vector<std::string> problems(const ImageInventory& inventory) {
+  std::vector<std::string> out;
+  for (const auto& [p, layer] : inventory.problems) {
+    out.push_back(p.ecosystem + " " + p.path + " " + p.limit + " " + std::to_string(p.value) + " @" +
+                  std::to_string(layer));
+  }
+  return out;
+}
+
+TEST(Inventory, ADatabaseOverALimitIsAProblemOfTheImageWhileItsCopyIsFinal) {
+  testing::TempDir dir;
+  testing::OciLayoutBuilder layout(dir.path() / "l");
+  const auto small = layer({{"var/lib/dpkg/status", status({{"base-files", "12.4"}})}});
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += status({{"pkg" + std::to_string(i), "1.0"}});
+  const auto big = layer({{"var/lib/dpkg/status", many},
+                          {"app/node_modules/ws/package.json",
+                           R"({"name": "ws", "version": "8.0.0"})" + std::string(4096, ' ')}});
+  layout.add_image({small, big}, "hidden");
+  layout.add_image({big, small}, "replaced");
+  OciLayoutSource source(layout.dir());
+  const layers::LayerLimits limits{.max_file_bytes = 2048};
+
+  auto hidden = inventory_of(source, "hidden", limits);
+  ASSERT_TRUE(hidden) << hidden.error().message;
+  EXPECT_TRUE(hidden->packages.empty()) << "the final status is the one not read";
+  EXPECT_EQ(problems(*hidden), (std::vector<std::string>{
+                                   "npm app/node_modules/ws/package.json max_file_bytes 2048 @1",
+                                   "dpkg var/lib/dpkg/status max_file_bytes 2048 @1",
+                               }));
+  ASSERT_EQ(hidden->problems.size(), 2u);
+  EXPECT_EQ(hidden->problems[1].problem.message, "dpkg: var/lib/dpkg/status: " + std::to_string(many.size()) +
+                                                     " bytes over max_file_bytes 2048: not read");
+
+  auto replaced = inventory_of(source, "replaced", limits);
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  EXPECT_EQ(listing(*replaced), std::vector<std::string>{"base-files 12.4 base-files @1"});
+  EXPECT_EQ(problems(*replaced),
+            std::vector<std::string>{"npm app/node_modules/ws/package.json max_file_bytes 2048 @0"})
+      << "the status over the limit is replaced; the package.json below stays";
 }
 
 TEST(Inventory, AWhitedOutDatabaseLeavesNoPackages) {

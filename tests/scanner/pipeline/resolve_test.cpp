@@ -1,5 +1,6 @@
 // resolve_images over OCI layouts written by OciLayoutBuilder: one image; an index fanned out to its
-// platforms with attestations skipped and a platform filter; schema 1 unsupported; a missing config fails.
+// platforms with attestations skipped and a platform filter; schema 1 unsupported; a missing config fails;
+// a manifest already fetched is not fetched again.
 #include "scanner/pipeline/resolve.hpp"
 
 #include <gtest/gtest.h>
@@ -42,6 +43,48 @@ TEST(ResolveImages, OneImageWithItsManifestAndConfig) {
   ASSERT_EQ(got.config.diff_ids.size(), 2u);
   EXPECT_EQ(got.config.diff_ids[0].str(), image.diff_ids[0]);
   EXPECT_EQ(resolved->bytes_fetched, image.manifest.size + image.config.size);
+}
+
+// An OCI layout that counts manifest reads.
+class CountingSource final : public ImageSource {
+ public:
+  explicit CountingSource(std::filesystem::path dir) : layout_(std::move(dir)) {}
+  std::string describe() const override { return layout_.describe(); }
+  Result<registry::ManifestHead> manifest(std::string_view reference) override {
+    ++manifests;
+    return layout_.manifest(reference);
+  }
+  Result<void> blob(const Digest& digest, registry::ByteSink& sink, std::uint64_t max_bytes) override {
+    return layout_.blob(digest, sink, max_bytes);
+  }
+  int manifests = 0;
+
+ private:
+  OciLayoutSource layout_;
+};
+
+TEST(ResolveImages, FromAManifestAlreadyFetchedItIsNotFetchedAgain) {
+  testing::TempDir dir;
+  OciLayoutBuilder layout(dir.path() / "l");
+  const auto amd = layout.add_image({files_layer({{"x", "amd"}})}, "v1", platform("linux", "amd64"));
+  const auto arm = layout.add_image({files_layer({{"x", "arm"}})}, "", platform("linux", "arm64"));
+  layout.add_index({{amd, Platform{"amd64", "linux", ""}}, {arm, Platform{"arm64", "linux", "v8"}}}, "multi");
+  CountingSource source(layout.dir());
+
+  auto head = source.manifest("v1");
+  ASSERT_TRUE(head) << head.error().message;
+  auto one = resolve_images(source, std::move(*head));
+  ASSERT_TRUE(one) << one.error().message;
+  EXPECT_EQ(one->images.at(0).digest.str(), amd.manifest.digest);
+  EXPECT_EQ(one->bytes_fetched, amd.manifest.size + amd.config.size);
+  EXPECT_EQ(source.manifests, 1);
+
+  auto index = source.manifest("multi");
+  ASSERT_TRUE(index) << index.error().message;
+  auto both = resolve_images(source, std::move(*index));
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->images.size(), 2u);
+  EXPECT_EQ(source.manifests, 4) << "the index once, then each platform's manifest";
 }
 
 class MapConfigCache final : public ConfigCache {

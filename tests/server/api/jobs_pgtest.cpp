@@ -93,6 +93,19 @@ TEST_F(JobsApi, BadParametersAre400NamingThem) {
   EXPECT_NE(bad_request("/v1/jobs/-4").find("id"), std::string::npos);
 }
 
+// The shared query parser: encoding, repeats and page bounds are checked as on every other listing.
+TEST_F(JobsApi, BadEncodingAndRepeatsAre400NamingTheParameter) {
+  EXPECT_EQ(bad_request("/v1/jobs?limit=%ZZ"), "limit: malformed percent-encoding");
+  EXPECT_EQ(bad_request("/v1/jobs?state=%ZZ"), "state: malformed percent-encoding");
+  EXPECT_EQ(bad_request("/v1/jobs?cursor=%ZZ"), "cursor: malformed percent-encoding");
+  EXPECT_EQ(bad_request("/v1/jobs?state=%ff"), "state: must be valid UTF-8");
+  EXPECT_EQ(bad_request("/v1/jobs?limit=1&limit=2"), "limit: given more than once");
+  EXPECT_EQ(bad_request("/v1/jobs?state=queued&state=dead"), "state: given more than once");
+  EXPECT_EQ(bad_request("/v1/jobs?cursor="), "cursor: empty");
+  EXPECT_EQ(bad_request("/v1/jobs/" + std::to_string(ids_[0]) + "?x=1"), "unknown query parameter \"x\"");
+  EXPECT_EQ(get_ok("/v1/jobs?li%6Dit=2&state=%71ueued")["items"].size(), 2u);
+}
+
 TEST_F(JobsApi, ReaderRoleRequired) {
   EXPECT_EQ(http_get(server_.port(), "/v1/jobs").status, 401);
   EXPECT_EQ(get("/v1/jobs", "not-a-token").status, 401);

@@ -383,6 +383,53 @@ TEST_F(ReadApi, PagingAndUnknownParametersAreValidatedEverywhere) {
   }
 }
 
+TEST_F(ReadApi, MalformedPercentEncodingIs400NamingTheParameterEverywhere) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"/v1/findings?severity=%ZZ", "severity"},
+      {"/v1/findings?since=%ZZ", "since"},
+      {"/v1/findings?status=%ZZ", "status"},
+      {"/v1/events?kind=%ZZ", "kind"},
+      {"/v1/repositories?registry=%ZZ", "registry"},
+      {"/v1/images/" + digest('a') + "/vulnerabilities?fixable=%ZZ", "fixable"},
+      {"/v1/images/" + digest('a') + "/vulnerabilities?sort=%4", "sort"},
+      {"/v1/images/" + digest('a') + "/packages?type=%00", "type"},
+  };
+  for (const auto& [target, name] : cases) {
+    EXPECT_EQ(bad_request(target), name + ": malformed percent-encoding") << target;
+  }
+  for (const auto& endpoint : endpoints()) {
+    if (endpoint == "/v1/summary" || endpoint == "/v1/vulnerabilities/CVE-2023-0001" ||
+        endpoint == "/v1/images/" + digest('a')) {
+      continue;
+    }
+    EXPECT_EQ(bad_request(endpoint + "?limit=%ZZ"), "limit: malformed percent-encoding") << endpoint;
+    EXPECT_EQ(bad_request(endpoint + "?cursor=%ZZ"), "cursor: malformed percent-encoding") << endpoint;
+    EXPECT_EQ(bad_request(endpoint + "?limit=1&li%6Dit=2"), "limit: given more than once") << endpoint;
+  }
+}
+
+TEST_F(ReadApi, TextThatIsNotUtf8Is400NamingTheParameter) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"/v1/findings?repository=%ff%fe", "repository"},
+      {"/v1/findings?registry=%ff%fe", "registry"},
+      {"/v1/events?repository=%C0%AF", "repository"},
+      {"/v1/events?registry=%ff", "registry"},
+      {"/v1/repositories?registry=%ff%fe", "registry"},
+      {"/v1/repositories/team/app/images?registry=%ff%fe", "registry"},
+      {"/v1/images/" + digest('a') + "/vulnerabilities?package=%ff%fe", "package"},
+      {"/v1/images/" + digest('a') + "/packages?package=%ED%A0%80", "package"},
+      {"/v1/repositories/%ff%fe/images", "name"},
+      {"/v1/repositories/team/%ff%fe/images", "name"},
+      {"/v1/vulnerabilities/%ff%fe", "id"},
+      {"/v1/vulnerabilities/CVE-%ff/images", "id"},
+      {"/v1/images/%ff%fe", "digest"},
+  };
+  for (const auto& [target, name] : cases) {
+    EXPECT_EQ(bad_request(target), name + ": must be valid UTF-8") << target;
+  }
+  EXPECT_EQ(get_ok("/v1/findings?repository=caf%C3%A9")["items"].size(), 0u);
+}
+
 TEST_F(ReadApi, ReaderTokenRequired) {
   for (const auto& endpoint : endpoints()) {
     EXPECT_EQ(get(endpoint, {}).status, 401) << endpoint;

@@ -146,6 +146,15 @@ TEST_F(RouterTest, MalformedPercentEncodingIsBadPath) {
   EXPECT_EQ(router_.match(Verb::get, "/v1/images/a%00b").kind, RouteMatch::Kind::BadPath);
 }
 
+TEST_F(RouterTest, ParameterThatIsNotUtf8IsBadPathNamingIt) {
+  auto m = router_.match(Verb::get, "/v1/images/%ff%fe");
+  EXPECT_EQ(m.kind, RouteMatch::Kind::BadPath);
+  EXPECT_EQ(m.error, "digest: must be valid UTF-8");
+  m = router_.match(Verb::get, "/v1/images/caf%C3%A9");
+  ASSERT_EQ(m.kind, RouteMatch::Kind::Found);
+  EXPECT_EQ(param(m, "digest"), "caf\xc3\xa9");
+}
+
 TEST_F(RouterTest, TargetMustBeAbsolutePath) {
   EXPECT_EQ(router_.match(Verb::get, "http://host/healthz").kind, RouteMatch::Kind::BadPath);
   EXPECT_EQ(router_.match(Verb::options, "*").kind, RouteMatch::Kind::BadPath);

@@ -1,8 +1,10 @@
 // The worker pool over a real PostgreSQL: two pools (two replicas) never run one job twice, NOTIFY wakes
 // idle workers long before the poll interval, failures retry then die with their last error, permanent
 // errors and throwing handlers fail at once, a job whose worker vanished (lease never renewed) is run
-// again, leases are renewed while a handler runs longer than one lease, and at shutdown a job that
-// outlives the grace is handed back (queued, its attempt uncounted) while one that ends within it is kept.
+// again, leases are renewed while a handler runs longer than one lease (also one downloading a blob slowly
+// but above the minimum rate, while a stalled download ends by that rate and is retried), and at shutdown a
+// job that outlives the grace is handed back (queued, its attempt uncounted) while one that ends within it
+// is kept; a handed-back job's download is cancelled, so its thread is joined and nothing is recorded.
 #include "server/jobs/worker_pool.hpp"
 
 #include <gtest/gtest.h>
@@ -14,8 +16,11 @@
 #include <set>
 #include <thread>
 
+#include "config/base/sha256.hpp"
+#include "scanner/registry/client.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/pg_test.hpp"
+#include "tests/support/registry.hpp"
 
 namespace regscand::testing {
 namespace {
@@ -229,6 +234,138 @@ TEST_F(WorkerPoolTest, AtShutdownAJobOutlivingTheGraceIsHandedBackAndOneEndingWi
   pool.stop();  // the handler returns; its result is discarded
   EXPECT_EQ(job(stuck).state, storage::JobState::Queued);
   EXPECT_EQ(started.load(), 2);
+}
+
+// A handler that downloads blob `digest` of "app" from `server` with `client` options.
+jobs::JobHandler downloading(const FakeHttpServer& server, scanner::registry::ClientOptions client,
+                             std::atomic<int>& calls) {
+  return [&server, client, &calls](const storage::Job& job) -> Result<std::string> {
+    ++calls;
+    config::RegistryConfig registry;
+    registry.name = "fake";
+    registry.url = server.url();
+    auto created = scanner::registry::RegistryClient::create(registry, client);
+    if (!created) return std::unexpected(created.error());
+    auto digest = scanner::Digest::parse(job.digest);
+    if (!digest) return std::unexpected(digest.error());
+    scanner::registry::StringSink sink(1 << 20);
+    auto fetched = created->fetch_blob("app", *digest, sink, 1 << 20);
+    if (!fetched) return std::unexpected(fetched.error());
+    return std::string("{\"bytes\":") + std::to_string(sink.data().size()) + "}";
+  };
+}
+
+// Answers a blob GET with `blob`, `piece` bytes every `pause`.
+FakeHttpServer::Handler trickle(const std::string& blob, std::size_t piece, std::chrono::milliseconds pause) {
+  return [blob, piece, pause](FakeExchange& exchange) {
+    if (!exchange.write("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(blob.size()) + "\r\n\r\n"))
+      return;
+    for (std::size_t at = 0; at < blob.size(); at += piece) {
+      if (!exchange.write(std::string_view(blob).substr(at, piece))) return;
+      if (at + piece < blob.size() && !exchange.sleep(pause)) return;
+    }
+  };
+}
+
+TEST_F(WorkerPoolTest, ASlowButProgressingDownloadKeepsItsLeaseAcrossReplicas) {
+  // 2 KiB every 100 ms for 3 s (about 20 KiB/s, above the 4 KiB/s minimum) under a 1 s lease.
+  std::string blob;
+  for (int i = 0; blob.size() < 60 * 1024; ++i) blob += std::to_string(i) + ";";
+  FakeHttpServer server(trickle(blob, 2048, 100ms));
+  scanner::registry::ClientOptions client;
+  client.blob_min_rate = 4096;
+  client.blob_rate_window = 500ms;
+  std::atomic<int> calls{0};
+  jobs::JobHandlers ha, hb;
+  ha.add("scan", downloading(server, client, calls));
+  hb.add("scan", downloading(server, client, calls));
+  auto o = options("progress-a", 1);
+  o.lease = 1s;
+  const auto id = enqueue("sha256:" + sha256_hex(blob));
+  jobs::WorkerPool a(*queue_, nullptr, std::move(ha), o, metrics_a_);
+  a.start();
+  ASSERT_TRUE(eventually([&] { return calls.load() == 1; }));
+  o.owner = "progress-b";
+  jobs::WorkerPool b(*queue_, nullptr, std::move(hb), o, metrics_b_);
+  b.start();  // would take the job if its lease lapsed
+  std::string expires;
+  int renewals = 0;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto now = job(id);
+        if (now.state == storage::JobState::Running && now.lease_expires_at != expires) {
+          if (!expires.empty()) ++renewals;
+          expires = now.lease_expires_at;
+        }
+        return now.state != storage::JobState::Running;
+      },
+      10s, 50ms));
+  a.stop();
+  b.stop();
+  const auto done = job(id);
+  EXPECT_EQ(done.state, storage::JobState::Succeeded) << done.last_error;
+  EXPECT_EQ(done.attempts, 1);
+  EXPECT_EQ(done.lease_owner, "progress-a/w0");
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_GE(renewals, 4);  // every lease/3 for about 3 s
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST_F(WorkerPoolTest, AStalledDownloadEndsByTheMinimumRateAndIsRetried) {
+  // 1 byte per 200 ms: never idle for long, but far below 1 KiB/s.
+  const std::string blob(1000, 'x');
+  FakeHttpServer server(trickle(blob, 1, 200ms));
+  scanner::registry::ClientOptions client;
+  client.blob_min_rate = 1024;
+  client.blob_rate_window = 1s;
+  std::atomic<int> calls{0};
+  jobs::JobHandlers handlers;
+  handlers.add("scan", downloading(server, client, calls));
+  auto o = options("stalled", 1);
+  o.retry_backoff = 60s;
+  o.retry_backoff_max = 60s;
+  const auto id = enqueue("sha256:" + sha256_hex(blob), 2);
+  jobs::WorkerPool pool(*queue_, nullptr, std::move(handlers), o, metrics_a_);
+  const auto start = std::chrono::steady_clock::now();
+  pool.start();
+  ASSERT_TRUE(
+      eventually([&] { return job(id).state == storage::JobState::Queued && calls.load() == 1; }, 10s));
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  pool.stop();
+  const auto failed = job(id);
+  EXPECT_EQ(failed.attempts, 1);  // retryable: queued for attempt 2 of 2
+  EXPECT_NE(failed.last_error.find("transfer rate"), std::string::npos) << failed.last_error;
+  EXPECT_NE(failed.last_error.find("under the minimum 1 KiB/s over 1 s"), std::string::npos)
+      << failed.last_error;
+  EXPECT_LT(elapsed, 4s);
+}
+
+TEST_F(WorkerPoolTest, AtShutdownAHandedBackDownloadIsCancelledAndItsThreadJoined) {
+  const std::string blob(64 * 1024, 'h');
+  FakeHttpServer server([&](FakeExchange& exchange) {
+    exchange.write("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(blob.size()) + "\r\n\r\nhh");
+    exchange.sleep(30s);
+  });
+  auto o = options("cancelling", 1);
+  scanner::registry::ClientOptions client;
+  client.read_timeout = 30s;
+  client.stop = o.cancel.get_token();
+  std::atomic<int> calls{0};
+  jobs::JobHandlers handlers;
+  handlers.add("scan", downloading(server, client, calls));
+  const auto id = enqueue("sha256:" + sha256_hex(blob), 1);
+  jobs::WorkerPool pool(*queue_, nullptr, std::move(handlers), o, metrics_a_);
+  pool.start();
+  ASSERT_TRUE(eventually([&] { return server.requests().size() == 1; }));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(pool.hand_back(300ms), 0u);  // every thread joined
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(elapsed, 1500ms);
+  const auto back = job(id);
+  EXPECT_EQ(back.state, storage::JobState::Queued);
+  EXPECT_EQ(back.attempts, 0);
+  EXPECT_EQ(back.last_error, "");  // the cancelled download is not recorded as a failure
+  EXPECT_EQ(pool.finished_for_test(), 1u);
 }
 
 TEST(RetryDelay, DoublesFromTheBackoffIsCappedAndJittered) {

@@ -74,6 +74,20 @@ TEST(DistributionWebhook, HeadPullKeepsItsMethod) {
   EXPECT_EQ(parsed->events[0].method, "HEAD");
 }
 
+TEST(DistributionWebhook, PullKeepsTheUserAgentTheRegistryEchoes) {
+  auto parsed = parse_distribution(body_of("03-pull.json"));
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  ASSERT_EQ(parsed->events.size(), 1u);
+  EXPECT_EQ(parsed->events[0].action, EventAction::Pull);
+  EXPECT_EQ(parsed->events[0].user_agent, "skopeo/1.9.3");
+
+  auto doc = nlohmann::json::parse(body_of("03-pull.json"));
+  doc["events"][0]["request"]["useragent"] = 7;
+  auto bad = parse_distribution(doc.dump());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "events[0].request.useragent: must be a string");
+}
+
 TEST(DistributionWebhook, DeleteByDigestThenTagOnlyDelete) {
   auto by_digest = parse_distribution(body_of("10-delete.json"));
   ASSERT_TRUE(by_digest);

@@ -52,6 +52,23 @@ TEST(HarborWebhook, DefaultFormatActions) {
   }
 }
 
+TEST(HarborWebhook, TheOperatorIsTheActor) {
+  auto plain = parse_harbor(harbor_default("PULL_ARTIFACT").dump());
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_EQ(plain->events.at(0).actor, "harbor-jobservice");
+  EXPECT_EQ(plain->events.at(0).user_agent, "");
+  auto cloud = parse_harbor(harbor_cloud_event("harbor.artifact.pulled").dump());
+  ASSERT_TRUE(cloud) << cloud.error().message;
+  EXPECT_EQ(cloud->events.at(0).actor, "admin");
+  auto none = harbor_default("PULL_ARTIFACT");
+  none.erase("operator");
+  auto parsed = parse_harbor(none.dump());
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->events.at(0).actor, "");
+  none["operator"] = nlohmann::json::array();
+  EXPECT_FALSE(parse_harbor(none.dump()));
+}
+
 TEST(HarborWebhook, DerivedIdIsStableAcrossRedeliveries) {
   auto a = parse_harbor(harbor_default("PUSH_ARTIFACT").dump());
   auto b = parse_harbor(harbor_default("PUSH_ARTIFACT").dump());

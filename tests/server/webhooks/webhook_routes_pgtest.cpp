@@ -181,6 +181,47 @@ TEST_F(WebhookRoute, TokenMayComeAsBearerBasicOrBare) {
   EXPECT_EQ(res.status, 202) << res.body;
 }
 
+// regscand's own manifest GETs come back as pull events: by user agent (distribution) or by operator, the
+// account regscand pulls with (Harbor). They are answered as dropped and counted nowhere.
+TEST_F(WebhookRoute, OwnPullsAreDroppedNotCounted) {
+  ASSERT_EQ(post_local(captured_body("02-push.json")).status, 202);
+  auto own = nlohmann::json::parse(captured_body("03-pull.json"));
+  own["events"][0]["id"] = "own-pull";
+  own["events"][0]["request"]["useragent"] = "regscand/0.1.0";
+  auto res = post_local(own.dump());
+  ASSERT_EQ(res.status, 202) << res.body;
+  EXPECT_EQ(nlohmann::json::parse(res.body)["dropped"], 1) << res.body;
+  EXPECT_EQ(count("SELECT pull_count FROM manifests"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM manifests WHERE last_pulled_at IS NOT NULL"), 0);
+  ASSERT_EQ(post_local(captured_body("03-pull.json")).status, 202);
+  EXPECT_EQ(count("SELECT pull_count FROM manifests"), 1) << "skopeo's pull counts";
+
+  config_.registries[2].auth.type = config::RegistryAuthType::Basic;
+  config_.registries[2].auth.username = "robot$regscand";
+  config_.registries[2].auth.password = "secret";
+  const std::string digest = "sha256:" + std::string(64, 'c');
+  auto harbor = [&](const char* type, const char* operator_name) {
+    const nlohmann::json body{
+        {"type", type},
+        {"occur_at", 1700000000},
+        {"operator", operator_name},
+        {"event_data",
+         {{"resources", {{{"digest", digest}, {"tag", "v1"}}}},
+          {"repository", {{"name", "app"}, {"namespace", "team"}, {"repo_full_name", "team/app"}}}}}};
+    return post("/v1/webhooks/harbor", body.dump(),
+                {{"Authorization", "harbor-token"}, {"Content-Type", "application/json"}});
+  };
+  ASSERT_EQ(harbor("PUSH_ARTIFACT", "admin").status, 202);
+  res = harbor("PULL_ARTIFACT", "robot$regscand");
+  ASSERT_EQ(res.status, 202) << res.body;
+  EXPECT_EQ(nlohmann::json::parse(res.body)["dropped"], 1) << res.body;
+  const std::string pulls =
+      "SELECT pull_count FROM manifests WHERE registry = 'harbor' AND digest = '" + digest + "'";
+  EXPECT_EQ(count(pulls), 0);
+  ASSERT_EQ(harbor("PULL_ARTIFACT", "admin").status, 202);
+  EXPECT_EQ(count(pulls), 1);
+}
+
 TEST_F(WebhookRoute, OtherContentTypesAre415) {
   const auto res = post_local(captured_body("02-push.json"), "Bearer secret-token", "text/plain");
   EXPECT_EQ(res.status, 415);

@@ -36,11 +36,22 @@ std::vector<std::string> names_versions(const std::vector<Package>& packages) {
   return out;
 }
 
+// The packages of a file read whole (no limit hit).
+Result<std::vector<Package>> packages_of(Result<LayerPackages> parsed) {
+  if (!parsed) return std::unexpected(std::move(parsed).error());
+  EXPECT_TRUE(parsed->problems.empty()) << parsed->problems[0].message;
+  return std::move(parsed->packages);
+}
 Result<std::vector<Package>> status_file(const fs::path& p) {
-  return parse_status(testing::read_file(p), "var/lib/dpkg/status", false);
+  return packages_of(parse_status(testing::read_file(p), "var/lib/dpkg/status", false));
 }
 Result<std::vector<Package>> status_d(const fs::path& p) {
-  return parse_status(testing::read_file(p), "var/lib/dpkg/status.d/" + p.filename().string(), true);
+  return packages_of(
+      parse_status(testing::read_file(p), "var/lib/dpkg/status.d/" + p.filename().string(), true));
+}
+
+std::string stanza(const std::string& name) {
+  return "Package: " + name + "\nStatus: install ok installed\nVersion: 1.0\n\n";
 }
 
 TEST(DpkgStatus, TrivyFixturesGiveTrivysPackages) {
@@ -131,19 +142,67 @@ TEST(DpkgStatus, SyftDistrolessFixtures) {
 }
 
 TEST(DpkgStatus, HostileInput) {
-  EXPECT_TRUE(parse_status("", "s", false)->empty());
-  auto crlf = parse_status("Package: a\r\nStatus: install ok installed\r\nVersion: 1.0\r\n\r\n", "s", false);
+  EXPECT_TRUE(parse_status("", "s", false)->packages.empty());
+  auto crlf = packages_of(
+      parse_status("Package: a\r\nStatus: install ok installed\r\nVersion: 1.0\r\n\r\n", "s", false));
   ASSERT_TRUE(crlf);
   EXPECT_EQ(names_versions(*crlf), std::vector<std::string>{"a 1.0"});
-  auto huge = parse_status("Package: " + std::string(2 << 20, 'x') + "\n", "s", false);
-  ASSERT_FALSE(huge);
-  EXPECT_NE(huge.error().message.find("s:1: line too long"), std::string::npos);
   std::string garbage(4096, '\0');
   for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>(i * 131 % 256);
   (void)parse_status(garbage, "s", false);  // any defined result
   auto truncated = parse_status("Package: a\nStatus: install ok installed\nVers", "s", false);
   ASSERT_TRUE(truncated);
-  EXPECT_TRUE(truncated->empty());
+  EXPECT_TRUE(truncated->packages.empty());
+}
+
+TEST(DpkgStatus, AFileOverALimitKeepsThePackagesBeforeItAndIsAProblem) {
+  auto cut = parse_status(stanza("a") + stanza("b") + stanza("c"), "var/lib/dpkg/status", false,
+                          StatusLimits{.max_stanzas = 2});
+  ASSERT_TRUE(cut) << cut.error().message;
+  EXPECT_EQ(names_versions(cut->packages), (std::vector<std::string>{"a 1.0", "b 1.0"}));
+  ASSERT_EQ(cut->problems.size(), 1u);
+  EXPECT_EQ(cut->problems[0].ecosystem, "dpkg");
+  EXPECT_EQ(cut->problems[0].path, "var/lib/dpkg/status");
+  EXPECT_EQ(cut->problems[0].limit, "max_stanzas");
+  EXPECT_EQ(cut->problems[0].value, 2u);
+  EXPECT_EQ(cut->problems[0].message,
+            "dpkg: var/lib/dpkg/status: more than max_stanzas 2 stanzas: the rest is not read");
+
+  auto whole = parse_status(stanza("a") + stanza("b"), "s", false, StatusLimits{.max_stanzas = 2});
+  ASSERT_TRUE(whole);
+  EXPECT_TRUE(whole->problems.empty()) << "exactly the limit is no problem";
+
+  // The default limit: 200000 stanzas, the count the 60 MiB file (304451 stanzas) went over.
+  std::string many;
+  for (int i = 0; i <= 200'000; ++i) many += "Package: p\nVersion: 1\n\n";
+  auto over = parse_status(many, "var/lib/dpkg/status.d/x", true);
+  ASSERT_TRUE(over) << over.error().message;
+  EXPECT_EQ(over->packages.size(), 200'000u);
+  ASSERT_EQ(over->problems.size(), 1u);
+  EXPECT_EQ(over->problems[0].value, 200'000u);
+
+  auto long_line = parse_status(stanza("a") + "Description: " + std::string(2 << 20, 'x') + "\n", "s", false);
+  ASSERT_TRUE(long_line) << long_line.error().message;
+  EXPECT_EQ(names_versions(long_line->packages), std::vector<std::string>{"a 1.0"});
+  ASSERT_EQ(long_line->problems.size(), 1u);
+  EXPECT_EQ(long_line->problems[0].limit, "max_line_bytes");
+  EXPECT_EQ(long_line->problems[0].value, 1u << 20);
+  EXPECT_EQ(long_line->problems[0].message,
+            "dpkg: s: line 5 longer than max_line_bytes 1048576: the rest is not read");
+}
+
+TEST(DpkgStatus, TheScannerReportsTheProblemsOfEachFile) {
+  layers::LayerFiles files;
+  std::string many;
+  for (int i = 0; i <= 200'000; ++i) many += "Package: p\nVersion: 1\n\n";
+  files.add("var/lib/dpkg/status.d/big", std::move(many));
+  files.add("var/lib/dpkg/status.d/small", "Package: b\nVersion: 2\n");
+  auto found = StatusScanner().scan(files);
+  ASSERT_TRUE(found) << found.error().message;
+  EXPECT_EQ(found->packages.size(), 200'001u);
+  ASSERT_EQ(found->problems.size(), 1u);
+  EXPECT_EQ(found->problems[0].path, "var/lib/dpkg/status.d/big");
+  EXPECT_EQ(found->problems[0].limit, "max_stanzas");
 }
 
 TEST(DpkgStatus, ScannerWantsTheDatabases) {
@@ -158,8 +217,9 @@ TEST(DpkgStatus, ScannerWantsTheDatabases) {
   files.add("var/lib/dpkg/status.d/b", "Package: b\nVersion: 2\n");
   auto found = scanner.scan(files);
   ASSERT_TRUE(found);
-  ASSERT_EQ(found->size(), 2u);
-  EXPECT_EQ((*found)[1].path, "var/lib/dpkg/status.d/b");
+  ASSERT_EQ(found->packages.size(), 2u);
+  EXPECT_EQ(found->packages[1].path, "var/lib/dpkg/status.d/b");
+  EXPECT_TRUE(found->problems.empty());
 }
 
 }  // namespace

@@ -111,8 +111,8 @@ TEST(GemGemspecScanner, ABadFileDoesNotHideTheOthers) {
             "ELF");
   auto found = scanner.scan(files);
   ASSERT_TRUE(found) << found.error().message;
-  ASSERT_EQ(found->size(), 1u);
-  EXPECT_EQ((*found)[0].name, "rack");
+  ASSERT_EQ(found->packages.size(), 1u);
+  EXPECT_EQ(found->packages[0].name, "rack");
 }
 
 }  // namespace

@@ -104,17 +104,17 @@ TEST(PypiMetadataScanner, ABadFileDoesNotHideTheOthers) {
   files.add("etc/os-release", "ID=debian\n");
   auto found = scanner.scan(files);
   ASSERT_TRUE(found) << found.error().message;
-  ASSERT_EQ(found->size(), 2u);
-  EXPECT_EQ((*found)[0].name, "requests");
-  EXPECT_EQ((*found)[1].name, "six");
-  EXPECT_EQ((*found)[1].path, "usr/lib/python3/dist-packages/six-1.16.0.egg-info");
+  ASSERT_EQ(found->packages.size(), 2u);
+  EXPECT_EQ(found->packages[0].name, "requests");
+  EXPECT_EQ(found->packages[1].name, "six");
+  EXPECT_EQ(found->packages[1].path, "usr/lib/python3/dist-packages/six-1.16.0.egg-info");
 
   layers::LayerFiles only_broken;
   only_broken.add("usr/lib/python3.11/site-packages/broken-1.dist-info/METADATA", "garbage");
   auto broken = scanner.scan(only_broken);
   ASSERT_FALSE(broken) << "a layer whose only metadata is unusable reports it";
   EXPECT_NE(broken.error().message.find("broken-1.dist-info/METADATA"), std::string::npos);
-  EXPECT_TRUE(scanner.scan(layers::LayerFiles())->empty());
+  EXPECT_TRUE(scanner.scan(layers::LayerFiles())->packages.empty());
 }
 
 }  // namespace

@@ -162,13 +162,14 @@ TEST(RpmInventory, ScannerReadsEveryDatabaseOfALayer) {
   files.add("var/lib/rpm/Packages", regscand::testing::read_file(kRpm / "libuuid-rhel8-bdb/Packages"));
   files.add("usr/lib/sysimage/rpm/Packages.db", regscand::testing::read_file(kRpm / "sle15-bci/Packages.db"));
   files.add("etc/os-release", "ID=x\n");
-  auto packages = PackagesScanner().scan(files);
-  ASSERT_TRUE(packages) << packages.error().message;
-  EXPECT_EQ(packages->size(), 37u);
-  EXPECT_EQ(std::count_if(packages->begin(), packages->end(),
+  auto scanned = PackagesScanner().scan(files);
+  ASSERT_TRUE(scanned) << scanned.error().message;
+  const auto& packages = scanned->packages;
+  EXPECT_EQ(packages.size(), 37u);
+  EXPECT_EQ(std::count_if(packages.begin(), packages.end(),
                           [](const Package& p) { return p.path == "usr/lib/sysimage/rpm/Packages.db"; }),
             36);
-  EXPECT_TRUE(PackagesScanner().scan(layers::LayerFiles())->empty());
+  EXPECT_TRUE(PackagesScanner().scan(layers::LayerFiles())->packages.empty());
 }
 
 TEST(RpmInventory, SyftCoverageRootfsHasDive) {
@@ -176,10 +177,10 @@ TEST(RpmInventory, SyftCoverageRootfsHasDive) {
   files.add("var/lib/rpm/Packages",
             regscand::testing::read_file(regscand::testing::test_data() /
                                          "pkgdb/syft-image-pkg-coverage/pkgs/var/lib/rpm/Packages"));
-  auto packages = PackagesScanner().scan(files);
-  ASSERT_TRUE(packages) << packages.error().message;
-  ASSERT_EQ(packages->size(), 1u);
-  EXPECT_EQ(packages->front().name, "dive");
+  auto scanned = PackagesScanner().scan(files);
+  ASSERT_TRUE(scanned) << scanned.error().message;
+  ASSERT_EQ(scanned->packages.size(), 1u);
+  EXPECT_EQ(scanned->packages.front().name, "dive");
 }
 
 TEST(RpmInventory, NonDatabasesAndBadRecordsAreErrorsNamingTheFile) {
