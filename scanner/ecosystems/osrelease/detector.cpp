@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "config/base/text.hpp"
+#include "config/base/utf8.hpp"
+
 namespace regscand::scanner::ecosystems::osrelease {
 namespace {
 
@@ -52,36 +55,6 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-// Length of the valid UTF-8 sequence at the start of `s` (2 to 4 bytes), or 0.
-std::size_t utf8_sequence(std::string_view s) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char lead = b(0);
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    n = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    n = 3;
-    if (lead == 0xe0) lo = 0xa0;
-    if (lead == 0xed) hi = 0x9f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    n = 4;
-    if (lead == 0xf0) lo = 0x90;
-    if (lead == 0xf4) hi = 0x8f;
-  }
-  if (n == 0 || s.size() < n) return 0;
-  if (b(1) < lo || b(1) > hi) return 0;
-  for (std::size_t i = 2; i < n; ++i) {
-    if (b(i) < 0x80 || b(i) > 0xbf) return 0;
-  }
-  return n;
-}
-
 // Newlines, tabs, printable ASCII and valid UTF-8; every other byte (NUL, CR, invalid UTF-8) is dropped.
 std::string clean(std::string_view s) {
   std::string out;
@@ -92,7 +65,7 @@ std::string clean(std::string_view s) {
       out += s[i++];
       continue;
     }
-    if (const std::size_t n = utf8_sequence(s.substr(i)); n > 0) {
+    if (const std::size_t n = c >= 0x80 ? text::utf8_sequence_length(s.substr(i)) : 0; n > 0) {
       out.append(s.substr(i, n));
       i += n;
       continue;
@@ -192,13 +165,13 @@ std::string codename_in(std::string_view version) {
   const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_';
   });
-  return plain ? lower(std::string(word)) : std::string();
+  return plain ? text::lower_case(std::string(word)) : std::string();
 }
 
 std::optional<Distribution> parse_lsb_release(std::string_view text) {
   const auto fields = fields_of(text);
   Distribution d;
-  d.id = lower(field(fields, "DISTRIB_ID"));
+  d.id = text::lower_case(field(fields, "DISTRIB_ID"));
   if (d.id.empty()) return std::nullopt;
   d.version_id = field(fields, "DISTRIB_RELEASE");
   d.version_codename = field(fields, "DISTRIB_CODENAME");
@@ -208,7 +181,7 @@ std::optional<Distribution> parse_lsb_release(std::string_view text) {
 
 // The id os-release uses for the distribution a redhat-release line names.
 std::string id_for_release_name(std::string_view name) {
-  const std::string n = lower(std::string(name));
+  const std::string n = text::lower_case(std::string(name));
   constexpr std::pair<std::string_view, std::string_view> kIds[] = {
       {"red hat", "rhel"},   {"centos", "centos"},         {"almalinux", "almalinux"},
       {"alma", "almalinux"}, {"rocky", "rocky"},           {"oracle", "ol"},
@@ -259,7 +232,7 @@ std::optional<Distribution> parse_system_release_cpe(std::string_view text) {
   }
   parts.push_back(rest);
   if (parts.size() < 4 || parts[0].empty() || parts[2].empty()) return std::nullopt;
-  const std::string vendor = lower(std::string(parts[0]));
+  const std::string vendor = text::lower_case(std::string(parts[0]));
   Distribution d;
   d.id = vendor == "redhat" ? "rhel" : vendor == "oracle" ? "ol" : vendor == "amazon" ? "amzn" : vendor;
   d.version_id = std::string(parts[2]);
@@ -368,7 +341,7 @@ std::string evidence(std::string_view path, std::string_view content) {
 std::optional<Distribution> parse_os_release(std::string_view text) {
   const auto fields = fields_of(clean(text.substr(0, kMaxFileBytes)));
   Distribution d;
-  d.id = lower(field(fields, "ID"));
+  d.id = text::lower_case(field(fields, "ID"));
   if (d.id.empty()) return std::nullopt;
   d.version_id = field(fields, "VERSION_ID");
   d.version_codename = field(fields, "VERSION_CODENAME");
