@@ -211,14 +211,17 @@ class ReplicasE2E : public ::testing::Test {
   bool succeeded(const std::string& digest) {
     return count("SELECT count(*) FROM jobs WHERE digest = '" + digest + "' AND state = 'succeeded'") == 1;
   }
-  // One job, and one completed scan, per image; no job of it dead or failed.
+  // One job, and one completed scan, per image; no job of it dead or failed, no attempt failed but those a
+  // shutdown cancelled.
   void expect_scanned_once(const std::string& digest) {
     EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE digest = '" + digest + "'"), 1) << digest;
     EXPECT_EQ(count("SELECT count(*) FROM jobs WHERE digest = '" + digest + "' AND state = 'succeeded'"), 1)
         << digest;
     EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + digest + "' AND state = 'succeeded'"), 1)
         << digest;
-    EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + digest + "' AND state = 'failed'"), 0)
+    EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + digest +
+                    "' AND state = 'failed' AND coalesce(error, '') NOT LIKE '%cancelled%'"),
+              0)
         << digest;
   }
 
@@ -304,7 +307,11 @@ TEST_F(ReplicasE2E, TwoReplicasScanEveryImageOnceAndHandOverOnSigtermAndSigkill)
             std::string::npos);
   expect_scanned_once(held.manifest.digest);
   EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + held.manifest.digest + "'"), 2)
-      << "the abandoned attempt stays open; the other's completes";
+      << "the handed-back attempt and the other replica's";
+  EXPECT_EQ(count("SELECT count(*) FROM scans WHERE digest = '" + held.manifest.digest +
+                  "' AND state = 'failed' AND error LIKE '%cancelled%'"),
+            1)
+      << "the handed-back attempt is closed as cancelled";
 
   // The stopped replica comes back; the surviving one now leads.
   start(stopped);

@@ -104,7 +104,7 @@ TEST(RpmSqlite, TruncatedAndDamagedSharedDatabasesFailCleanly) {
     for (std::size_t i = 0; i < 64 && at + i < damaged.size(); ++i) damaged[at + i] = '\x5a';
     auto got = read_sqlite_blobs(damaged, kPath);
     if (got) {
-      EXPECT_LT(got->size(), 103u) << at;
+      EXPECT_LE(got->size(), 103u) << at;  // damage in a page no package uses leaves all 103
     } else {
       EXPECT_NE(got.error().message.find(kPath), std::string::npos) << at << ": " << got.error().message;
     }
