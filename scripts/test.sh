@@ -33,5 +33,6 @@ echo "== build (ASan+UBSan)" >&2
 build build-asan -DCMAKE_BUILD_TYPE=Debug -DREGSCAND_SANITIZE=ON -DBUILD_SHARED_LIBS=ON -DREGSCAND_BENCH=OFF
 du -sh build-asan >&2
 export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS="suppressions=$RSD_ROOT/scripts/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 (cd build-asan && ctest --output-on-failure --parallel "$jobs")
