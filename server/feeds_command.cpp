@@ -8,8 +8,8 @@
 #include "scanner/feeds/mirror.hpp"
 #include "server/commands.hpp"
 #include "server/database_setup.hpp"
-#include "server/feeds/feed_lock.hpp"
 #include "server/feeds/feed_service.hpp"
+#include "storage/advisory_lock.hpp"
 #include "storage/migrate.hpp"
 
 namespace regscand::server {
@@ -141,7 +141,8 @@ int run_feeds_import(const config::Config& config, std::vector<std::string> sour
     feeds::FeedService service(advisories, inventories, findings, feeds::fetch_options(config),
                                config.feeds.mirror);
     feeds::ImportReport report;
-    auto locked = feeds::with_feed_lock(db, true, [&] { report = service.import(sources, force); });
+    auto locked = storage::with_advisory_lock(db, storage::AdvisoryLock::FeedImport, storage::LockWait::Wait,
+                                              [&] { report = service.import(sources, force); });
     if (!locked) {
       spdlog::critical("feeds: {}", locked.error().message);
       code = 1;

@@ -6,11 +6,10 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "storage/advisory_lock.hpp"
+
 namespace regscand::storage {
 namespace {
-
-// pg_advisory_lock key for migrations: the bytes of "regscand" as a big-endian bigint.
-constexpr std::int64_t kMigrationLockKey = 0x7265677363616e64;
 
 constexpr std::string_view kCreateTable = R"(
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -38,12 +37,10 @@ std::set<int> applied_versions(pqxx::connection& conn) {
   return versions;
 }
 
-// Runs on a dedicated session: the advisory lock is a session lock, released when the session
-// ends even if we fail half-way.
+// Runs under the migrations lock; idempotent (a retry on a fresh connection skips what was applied).
 Result<MigrationReport> migrate_locked(pqxx::connection& conn, std::span<const Migration> migrations) {
   {
     pqxx::nontransaction tx(conn);
-    tx.exec_params("SELECT pg_advisory_lock($1)", kMigrationLockKey);
     tx.exec(std::string(kCreateTable));
   }
   const std::set<int> done = applied_versions(conn);
@@ -68,8 +65,6 @@ Result<MigrationReport> migrate_locked(pqxx::connection& conn, std::span<const M
     spdlog::info("migrations: applied {}", label(m));
   }
   report.to_version = std::max(report.from_version, report.applied.empty() ? 0 : report.applied.back());
-  pqxx::nontransaction tx(conn);
-  tx.exec_params("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
   return report;
 }
 
@@ -86,7 +81,11 @@ Result<MigrationReport> migrate(Database& db, std::span<const Migration> migrati
                   "migrations: " + label(migrations[i]) + ": versions must be contiguous from 1");
     }
   }
-  auto report = db.run_dedicated([&](pqxx::connection& conn) { return migrate_locked(conn, migrations); });
+  Result<MigrationReport> report = fail(ErrorCode::Internal, "not run");
+  auto locked = with_advisory_lock(db, AdvisoryLock::Migrations, LockWait::Wait, [&] {
+    report = db.run([&](pqxx::connection& conn) { return migrate_locked(conn, migrations); });
+  });
+  if (!locked) report = std::unexpected(std::move(locked).error());
   if (!report) {
     return std::unexpected(Error{report.error().code, "migrations: " + report.error().message});
   }

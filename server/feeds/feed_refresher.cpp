@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "server/feeds/feed_lock.hpp"
+#include "storage/advisory_lock.hpp"
 
 namespace regscand::server::feeds {
 namespace {
@@ -55,7 +55,8 @@ void FeedRefresher::refresh_if_due(std::chrono::steady_clock::time_point& next_i
   if (options_.sources.empty() || std::chrono::steady_clock::now() < next_import) return;
   next_import = std::chrono::steady_clock::now() + options_.refresh_interval;
   ImportReport report;
-  auto ran = with_feed_lock(db_, false, [&] { report = service_.import(options_.sources, false); });
+  auto ran = storage::with_advisory_lock(db_, storage::AdvisoryLock::FeedImport, storage::LockWait::TryOnce,
+                                         [&] { report = service_.import(options_.sources, false); });
   if (!ran) {
     spdlog::warn("feeds: refresh failed: {}", ran.error().message);
     return;

@@ -3,9 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <pqxx/connection>
-#include <pqxx/except>
-#include <pqxx/nontransaction>
 
 namespace regscand::server::jobs {
 
@@ -60,8 +57,8 @@ void Scheduler::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard lock(conn_mutex_);
-  lock_conn_.reset();  // the session ends: the lock is released
+  std::lock_guard lock(lock_mutex_);
+  lock_.reset();
 }
 
 bool Scheduler::pause(std::chrono::milliseconds delay) {
@@ -70,43 +67,32 @@ bool Scheduler::pause(std::chrono::milliseconds delay) {
 }
 
 bool Scheduler::leader() const {
-  std::lock_guard lock(conn_mutex_);
-  return lock_conn_ != nullptr;
+  std::lock_guard lock(lock_mutex_);
+  return lock_ != nullptr;
 }
 
 void Scheduler::drop_connection_for_test() {
-  std::lock_guard lock(conn_mutex_);
-  lock_conn_.reset();
+  std::lock_guard lock(lock_mutex_);
+  lock_.reset();
 }
 
 Result<bool> Scheduler::try_lead() {
-  std::lock_guard lock(conn_mutex_);
-  if (lock_conn_) {
-    try {
-      pqxx::nontransaction tx(*lock_conn_);
-      tx.exec("SELECT 1");
-      return true;
-    } catch (const std::exception& e) {
-      spdlog::warn("scheduler: lost the leader connection ({}); trying to lead again", e.what());
-      lock_conn_.reset();
-    }
+  std::lock_guard lock(lock_mutex_);
+  if (lock_) {
+    auto alive = lock_->check();
+    if (alive) return true;
+    spdlog::warn("scheduler: lost the leader lock ({}); trying to lead again", alive.error().message);
+    lock_.reset();
   }
-  try {
-    auto conn = std::make_unique<pqxx::connection>(options_.conninfo);
-    bool acquired = false;
-    {
-      pqxx::nontransaction tx(*conn);
-      acquired = tx.exec_params1("SELECT pg_try_advisory_lock($1)", kSchedulerLock)[0].as<bool>();
-    }
-    if (!acquired) return false;
-    lock_conn_ = std::move(conn);
-    spdlog::info("scheduler: leading the rescans");
-    return true;
-  } catch (const pqxx::broken_connection&) {
-    return fail(ErrorCode::Unavailable, "scheduler: cannot connect to the database for the leader lock");
-  } catch (const std::exception& e) {
-    return fail(ErrorCode::Internal, std::string("scheduler: taking the leader lock failed: ") + e.what());
+  auto acquired = storage::HeldAdvisoryLock::try_acquire(options_.conninfo, storage::AdvisoryLock::Scheduler);
+  if (!acquired) {
+    return fail(acquired.error().code,
+                "scheduler: taking the leader lock failed: " + acquired.error().message);
   }
+  if (*acquired == nullptr) return false;
+  lock_ = std::move(*acquired);
+  spdlog::info("scheduler: leading the rescans");
+  return true;
 }
 
 Result<TickReport> Scheduler::run_once() {

@@ -1,11 +1,12 @@
-// The rescan scheduler: one leader across every replica. The leader holds a PostgreSQL session advisory
-// lock on a connection of its own for as long as it lives; when its process or connection dies the lock
-// goes with the session and another replica takes it at its next attempt (every min(tick, retry) while
-// not leading). Every tick the leader lists the live images due (pulled within `pulled_within`, or pushed
-// within `pushed_within` when set, and with no scan attempt since `rescan_every`; none with a queued or
-// running job) as of the injected clock, and queues a "rescan" job for each at priority kRescanPriority
-// (below pushes), spread over the tick: at most `max_per_minute` per minute. What does not fit waits for
-// the next tick. Stopping in the middle of a tick loses nothing: the images not yet queued are still due.
+// The rescan scheduler: one leader across every replica. The leader holds the scheduler's advisory lock
+// (storage/advisory_lock.hpp) on a session of its own for as long as it lives; when its process or connection
+// dies the lock goes with the session and another replica takes it at its next attempt (every min(tick,
+// retry) while not leading). Every tick the leader lists the live images due (pulled within `pulled_within`,
+// or pushed within `pushed_within` when set, and with no scan attempt since `rescan_every`; none with a
+// queued or running job) as of the injected clock, and queues a "rescan" job for each at priority
+// kRescanPriority (below pushes), spread over the tick: at most `max_per_minute` per minute. What does not
+// fit waits for the next tick. Stopping in the middle of a tick loses nothing: the images not yet queued are
+// still due.
 #pragma once
 
 #include <chrono>
@@ -14,19 +15,15 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <pqxx/connection>
 #include <string>
 #include <thread>
 
 #include "config/base/error.hpp"
 #include "config/config.hpp"
-#include "storage/database.hpp"
+#include "storage/advisory_lock.hpp"
 #include "storage/rescan_store.hpp"
 
 namespace regscand::server::jobs {
-
-// The advisory lock key the leader holds ("regscheds").
-inline constexpr long long kSchedulerLock = 0x7265677363686564;
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;
 
@@ -82,8 +79,8 @@ class Scheduler {
   std::mutex mutex_;  // stopping_
   std::condition_variable wake_;
   bool stopping_ = false;
-  mutable std::mutex conn_mutex_;                // lock_conn_
-  std::unique_ptr<pqxx::connection> lock_conn_;  // open while leading
+  mutable std::mutex lock_mutex_;                    // lock_
+  std::unique_ptr<storage::HeldAdvisoryLock> lock_;  // AdvisoryLock::Scheduler, held while leading
   std::thread thread_;
 };
 

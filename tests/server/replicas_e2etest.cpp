@@ -39,7 +39,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr char kHookToken[] = "hook-token-replicas-0123456789";
 constexpr char kReaderToken[] = "reader-token-replicas-0123456789";
-// server/jobs/scheduler.hpp kSchedulerLock (0x7265677363686564) as pg_locks shows a bigint key.
+// storage/advisory_lock.hpp AdvisoryLock::Scheduler (0x7265677363686564) as pg_locks shows a bigint key.
 constexpr char kLeaderLockSql[] =
     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
     " AND classid = x'72656773'::int::oid AND objid = x'63686564'::int::oid";
