@@ -18,6 +18,7 @@ struct OpenDatabase {
   void close();
 };
 
+// Errors name their origin ("database: ...", "embedded PostgreSQL: ...").
 [[nodiscard]] Result<OpenDatabase> open_database(const config::Config& config);
 
 // Readiness: the database answers and every embedded migration is applied.

@@ -21,7 +21,7 @@ template <class F>
 int with_database(const config::Config& config, F&& f) {
   auto opened = open_database(config);
   if (!opened) {
-    spdlog::critical("database: {}", opened.error().message);
+    spdlog::critical("{}", opened.error().message);
     return 1;
   }
   int code = 1;

@@ -242,7 +242,7 @@ int run_serve(const config::Config& config) {
   }
   auto opened = open_database(config);
   if (!opened) {
-    spdlog::critical("database: {}", opened.error().message);
+    spdlog::critical("{}", opened.error().message);
     return 1;
   }
   const int code = serve_with(config, *opened);
@@ -254,7 +254,7 @@ int run_serve(const config::Config& config) {
 int run_migrate(const config::Config& config) {
   auto opened = open_database(config);
   if (!opened) {
-    spdlog::critical("database: {}", opened.error().message);
+    spdlog::critical("{}", opened.error().message);
     return 1;
   }
   auto report = storage::migrate(*opened->db);

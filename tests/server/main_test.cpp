@@ -113,5 +113,25 @@ TEST(Cli, MissingConfigFileIsAnError) {
   EXPECT_NE(r.output.find("/nonexistent/regscand.yaml"), std::string::npos) << r.output;
 }
 
+// Every command that opens the database says once that it could not, naming the database and no secret.
+TEST(Cli, AnUnreachableDatabaseIsNamedOnce) {
+  TempDir dir;
+  const auto file =
+      write_file(dir, "down.yaml",
+                 "database: {url: \"postgresql://u:db-secret-456@127.0.0.1:9/x\", "
+                 "connect_timeout: 2s}\nserver: {listen: \"127.0.0.1:0\"}\n"
+                 "auth: {tokens: [{name: a, role: reader, token: \"cli-test-token-0123456789\"}]}\n");
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"migrate"}, {"feeds", "status"}, {"serve"}}) {
+    auto args = command;
+    args.insert(args.end(), {"--config", file});
+    const auto r = run(args);
+    EXPECT_EQ(r.code, 1) << command[0] << "\n" << r.output;
+    EXPECT_NE(r.output.find("database: cannot connect"), std::string::npos) << command[0] << "\n" << r.output;
+    EXPECT_EQ(r.output.find("database: database"), std::string::npos) << command[0] << "\n" << r.output;
+    EXPECT_EQ(r.output.find("db-secret-456"), std::string::npos) << command[0] << "\n" << r.output;
+  }
+}
+
 }  // namespace
 }  // namespace regscand::testing
