@@ -143,7 +143,11 @@ void add_scan_routes(http::Router& router, ScanRouteDeps deps) {
           });
         if (!imported) {
           auto error = imported.error();
-          // The registry's own failures: not found stays 404, the rest is the registry being unavailable.
+          // The registry's own failures: an unknown tag stays 404; an answer regscand refuses (a manifest
+          // over the size limit) is 502; the rest is the registry being unavailable (503).
+          if (error.code == ErrorCode::ResourceExhausted || error.code == ErrorCode::FailedPrecondition) {
+            co_return http::error_response(Status::bad_gateway, "bad_gateway", error.message);
+          }
           if (error.code != ErrorCode::NotFound && error.code != ErrorCode::Internal &&
               error.code != ErrorCode::InvalidArgument) {
             error.code = ErrorCode::Unavailable;

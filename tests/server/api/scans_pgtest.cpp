@@ -1,7 +1,8 @@
 // POST /v1/scans and GET /v1/scans/{id} over a real queue and the real HTTP server: a digest import records
 // the manifest and queues one "import" job (a second import returns the same job), every field validated
-// (400 naming it), an unknown registry 404, a tag on an unreachable registry 503, auth 401/403. POST
-// /v1/scans:catalog queues one "catalog" job per registry (the same id while it is active), shown by GET.
+// (400 naming it), an unknown registry 404, a tag on an unreachable registry 503 (502 on one serving a
+// 100 MB manifest), auth 401/403. POST /v1/scans:catalog queues one "catalog" job per registry (the same id
+// while it is active), shown by GET.
 #include "server/api/scans.hpp"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,9 @@ class ScansApi : public PgTest {
     registry.name = "slow";
     registry.url = drip_.url();
     config_.registries.push_back(registry);
+    registry.name = "huge";
+    registry.url = huge_.url();
+    config_.registries.push_back(registry);
     queue_ = std::make_unique<storage::JobQueue>(*db_);
     rescans_ = std::make_unique<storage::RescanStore>(*db_);
     scans_ = std::make_unique<storage::ScanStore>(*db_);
@@ -63,6 +67,16 @@ class ScansApi : public PgTest {
     const std::string_view head = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
     for (const char c : head) {
       if (!exchange.write(std::string_view(&c, 1)) || !exchange.sleep(std::chrono::seconds(1))) return;
+    }
+  }};
+  // A registry answering every manifest request with 100 MB.
+  FakeHttpServer huge_{[](FakeExchange& exchange) {
+    if (!exchange.write("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\n"
+                        "Content-Length: 100000000\r\n\r\n")) {
+      return;
+    }
+    const std::string chunk(65536, '{');
+    for (int i = 0; i < 1526 && exchange.write(chunk); ++i) {
     }
   }};
   config::Config config_;
@@ -134,6 +148,12 @@ TEST_F(ScansApi, UnknownRegistryUnreachableRegistryAndUnknownScan) {
   EXPECT_EQ(nlohmann::json::parse(unknown.body)["error"]["code"], "not_found");
   const auto down = post(R"({"registry":"local","repository":"a","tag":"latest"})");
   EXPECT_EQ(down.status, 503) << down.body;
+  // An answer regscand refuses is the registry's fault, and no reason to retry.
+  const auto huge = post(R"({"registry":"huge","repository":"a","tag":"latest"})");
+  EXPECT_EQ(huge.status, 502) << huge.body;
+  const auto error = nlohmann::json::parse(huge.body, nullptr, false);
+  EXPECT_EQ(error["error"]["code"], "bad_gateway") << huge.body;
+  EXPECT_NE(huge.body.find("larger than"), std::string::npos) << huge.body;
   EXPECT_EQ(http_get(server_.port(), "/v1/scans/999", {{"Authorization", "Bearer reader-token"}}).status,
             404);
   EXPECT_EQ(http_get(server_.port(), "/v1/scans/x", {{"Authorization", "Bearer reader-token"}}).status, 400);
