@@ -6,6 +6,7 @@
 #include <compare>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace regscand::scanner {
 
@@ -33,6 +34,21 @@ struct Problem {
   std::string
       message;  // "dpkg: var/lib/dpkg/status: more than max_stanzas 200000 stanzas: the rest is not read"
   friend bool operator==(const Problem&, const Problem&) = default;
+
+  // A database read up to `limit` (= value): "<ecosystem>: <path>: <what>: the rest is not read".
+  static Problem cut_short(std::string_view ecosystem, std::string_view path, std::string_view limit,
+                           std::uint64_t value, std::string_view what) {
+    return {std::string(ecosystem), std::string(path), std::string(limit), value,
+            std::string(ecosystem) + ": " + std::string(path) + ": " + std::string(what) +
+                ": the rest is not read"};
+  }
+  // A file of `size` bytes over `limit` (= value), not read at all.
+  static Problem too_large(std::string_view ecosystem, std::string_view path, std::string_view limit,
+                           std::uint64_t value, std::uint64_t size) {
+    return {std::string(ecosystem), std::string(path), std::string(limit), value,
+            std::string(ecosystem) + ": " + std::string(path) + ": " + std::to_string(size) + " bytes over " +
+                std::string(limit) + " " + std::to_string(value) + ": not read"};
+  }
 };
 
 struct Distribution {

@@ -72,9 +72,7 @@ void add_oversized(LayerReport& report, const layers::LayerFacts& facts,
     for (const auto& scanner : scanners) {
       if (!scanner->wants(path)) continue;
       const std::string name(scanner->name());
-      add_limit(report, {name, path, "max_file_bytes", cap,
-                         name + ": " + path + ": " + std::to_string(size) + " bytes over max_file_bytes " +
-                             std::to_string(cap) + ": not read"});
+      add_limit(report, Problem::too_large(name, path, "max_file_bytes", cap, size));
     }
   }
 }

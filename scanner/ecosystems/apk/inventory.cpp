@@ -1,14 +1,6 @@
 #include "scanner/ecosystems/apk/inventory.hpp"
 
 namespace regscand::scanner::ecosystems::apk {
-namespace {
-
-Problem cut_at(std::string_view path, std::string_view limit, std::uint64_t value, std::string what) {
-  return Problem{"apk", std::string(path), std::string(limit), value,
-                 "apk: " + std::string(path) + ": " + std::move(what) + ": the rest is not read"};
-}
-
-}  // namespace
 
 Result<LayerPackages> parse_installed(std::string_view text, std::string_view path,
                                       const InstalledLimits& limits) {
@@ -23,8 +15,8 @@ Result<LayerPackages> parse_installed(std::string_view text, std::string_view pa
     if (current.name.empty() && current.version.empty()) return true;
     if (++records > limits.max_records) {
       result.problems.push_back(
-          cut_at(path, "max_records", limits.max_records,
-                 "more than max_records " + std::to_string(limits.max_records) + " records"));
+          Problem::cut_short("apk", path, "max_records", limits.max_records,
+                             "more than max_records " + std::to_string(limits.max_records) + " records"));
       return false;
     }
     if (!current.name.empty() && !current.version.empty()) {
@@ -48,10 +40,10 @@ Result<LayerPackages> parse_installed(std::string_view text, std::string_view pa
       continue;
     }
     if (line.size() > limits.max_line_bytes) {
-      result.problems.push_back(cut_at(path, "max_line_bytes", limits.max_line_bytes,
-                                       "line " + std::to_string(line_number) +
-                                           " longer than max_line_bytes " +
-                                           std::to_string(limits.max_line_bytes)));
+      result.problems.push_back(Problem::cut_short("apk", path, "max_line_bytes", limits.max_line_bytes,
+                                                   "line " + std::to_string(line_number) +
+                                                       " longer than max_line_bytes " +
+                                                       std::to_string(limits.max_line_bytes)));
       return result;
     }
     if (line.size() < 2 || line[1] != ':') {

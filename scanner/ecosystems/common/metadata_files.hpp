@@ -44,9 +44,7 @@ template <class Parse>
     if (!scanner.wants(path)) continue;
     if (content.size() > cap.bytes) {
       const std::string name(scanner.name());
-      out.problems.push_back({name, path, std::string(cap.limit), cap.bytes,
-                              name + ": " + path + ": " + std::to_string(content.size()) + " bytes over " +
-                                  std::string(cap.limit) + " " + std::to_string(cap.bytes) + ": not read"});
+      out.problems.push_back(Problem::too_large(name, path, cap.limit, cap.bytes, content.size()));
       continue;
     }
     auto parsed = parse(std::string_view(content), std::string_view(path));

@@ -35,11 +35,6 @@ void split_source(std::string_view source, std::string& name, std::string& versi
       paren + 1, close == std::string_view::npos ? std::string_view::npos : close - paren - 1)));
 }
 
-Problem cut_at(std::string_view path, std::string_view limit, std::uint64_t value, std::string what) {
-  return Problem{"dpkg", std::string(path), std::string(limit), value,
-                 "dpkg: " + std::string(path) + ": " + std::move(what) + ": the rest is not read"};
-}
-
 }  // namespace
 
 Result<LayerPackages> parse_status(std::string_view text, std::string_view path, bool status_d,
@@ -57,8 +52,8 @@ Result<LayerPackages> parse_status(std::string_view text, std::string_view path,
     if (fields.empty()) return true;
     if (++stanzas > limits.max_stanzas) {
       result.problems.push_back(
-          cut_at(path, "max_stanzas", limits.max_stanzas,
-                 "more than max_stanzas " + std::to_string(limits.max_stanzas) + " stanzas"));
+          Problem::cut_short("dpkg", path, "max_stanzas", limits.max_stanzas,
+                             "more than max_stanzas " + std::to_string(limits.max_stanzas) + " stanzas"));
       return false;
     }
     const auto get = [&](std::string_view key) {
@@ -94,10 +89,10 @@ Result<LayerPackages> parse_status(std::string_view text, std::string_view path,
     text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
     ++line_number;
     if (line.size() > limits.max_line_bytes) {
-      result.problems.push_back(cut_at(path, "max_line_bytes", limits.max_line_bytes,
-                                       "line " + std::to_string(line_number) +
-                                           " longer than max_line_bytes " +
-                                           std::to_string(limits.max_line_bytes)));
+      result.problems.push_back(Problem::cut_short("dpkg", path, "max_line_bytes", limits.max_line_bytes,
+                                                   "line " + std::to_string(line_number) +
+                                                       " longer than max_line_bytes " +
+                                                       std::to_string(limits.max_line_bytes)));
       return result;
     }
     if (trim(line).empty()) {
