@@ -22,9 +22,8 @@ struct RegistryUrl {
   std::string to_string() const;
 };
 
-// "http(s)://host[:port][/path]". Scheme and host are lower-cased, trailing '/' removed. Rejects
-// other schemes, user info ("user:pass@"), a query or fragment, an empty host, a port outside
-// 1..65535, and spaces or control characters.
+// "http(s)://host[:port][/path]" by url::split's rules, trailing '/' removed; also rejects user info
+// ("user:pass@") and a query or fragment.
 [[nodiscard]] Result<RegistryUrl> parse_registry_url(std::string_view text);
 
 // A Docker config.json `auths` key as host[:port], lower case: "https://Host:5000/v1/" ->

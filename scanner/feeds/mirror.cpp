@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "config/base/percent.hpp"
+#include "config/base/url.hpp"
 #include "scanner/feeds/fetch.hpp"
 
 namespace regscand::scanner::feeds {
@@ -23,29 +24,18 @@ bool is_bad_segment(std::string_view segment) {
 
 struct Parts {
   std::string host;                   // lower case, with any ":port"
-  std::string_view path;              // without the leading '/', as written
+  std::string path;                   // without the leading '/', as written
   std::vector<std::string> segments;  // decoded
 };
 
 Result<Parts> split_url(std::string_view url) {
-  if (!is_url_source(url)) return invalid("not an http:// or https:// URL");
-  const auto start = url.find("://") + 3;
-  const std::string_view rest = url.substr(start);
-  if (rest.find_first_of("?#") != std::string_view::npos) return invalid("a URL with a query or fragment");
-  const auto slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  if (authority.empty() || authority.front() == ':') return invalid("a URL without a host");
+  auto split = url::split(url);
+  if (!split) return invalid("the URL " + split.error().message);
+  if (split->query || split->fragment) return invalid("a URL with a query or fragment");
   Parts parts;
-  for (const char c : authority) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '/' || c == '\\' || c == '%') {
-      return invalid("a host with a character not allowed");
-    }
-    parts.host += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  if (parts.host == "." || parts.host == "..") return invalid("a host with a character not allowed");
-  if (slash == std::string_view::npos || slash + 1 == rest.size()) return invalid("a URL without a path");
-  parts.path = rest.substr(slash + 1);
+  parts.host = split->authority();
+  if (split->path.size() <= 1) return invalid("a URL without a path");
+  parts.path = split->path.substr(1);
   std::string_view path = parts.path;
   while (true) {
     const auto next = path.find('/');

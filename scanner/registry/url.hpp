@@ -34,8 +34,8 @@ struct Url {
   std::string_view path() const;
 };
 
-// "http(s)://host[:port][/path][?query][#fragment]". Rejects other schemes, user info, an empty host, a port
-// outside 1..65535, spaces, control characters and non-ASCII bytes. InvalidArgument.
+// "http(s)://host[:port][/path][?query][#fragment]" by url::split's rules (config/base/url.hpp), the fragment
+// dropped; also rejects user info. InvalidArgument "url: <problem>".
 [[nodiscard]] Result<Url> parse_url(std::string_view text);
 
 // A Location header resolved against the URL of the request that got it: absolute, scheme-relative

@@ -158,7 +158,7 @@ TEST(Feeds, OnlyHttpAndHttpsUrls) {
   expect_error(load_yaml(sources_yaml("\"http://mirror:99999/x\"")),
                "feeds.sources[0]: port must be 1..65535");
   expect_error(load_yaml(sources_yaml("\"http://mirror/a b\"")),
-               "feeds.sources[0]: must not contain spaces or control characters");
+               "feeds.sources[0]: must not contain spaces, control or non-ASCII characters");
 }
 
 TEST(Feeds, UrlUserInfoQueryAndFragmentAreRejectedWithoutEchoingTheUrl) {
