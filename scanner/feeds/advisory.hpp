@@ -49,6 +49,7 @@ struct Cvss {
   std::string vector;                     // "CVSS:3.1/AV:N/..." or "CVSS:4.0/AV:N/..."
   double score = 0;                       // base score computed from the vector
   Severity severity = Severity::Unknown;  // the spec's rating of `score`
+  friend bool operator==(const Cvss&, const Cvss&) = default;
 };
 
 struct Affected {
