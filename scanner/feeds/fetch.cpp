@@ -296,7 +296,8 @@ class Download {
     }
     FetchedFile file(fs::path(buffer.data()), validators);  // removes the file on every early return
     FileSink sink(fd, file.path());
-    auto read = reply.connection->read_body(sink, options_.max_bytes, reply.deadline);
+    auto read = reply.connection->read_body(sink, options_.max_bytes, reply.deadline,
+                                            {options_.min_rate, options_.min_rate_window});
     if (!read && read.error().code == ErrorCode::ResourceExhausted) {
       return fail(ErrorCode::ResourceExhausted, "GET " + shown + ": body larger than the limit of " +
                                                     std::to_string(options_.max_bytes) + " bytes");

@@ -28,13 +28,16 @@ struct Validators {
 };
 
 struct FetchOptions {
-  std::filesystem::path scratch_dir;                     // created when missing; "" = the system temp dir
-  std::uint64_t max_bytes = std::uint64_t{2} << 30;      // body cap: ResourceExhausted beyond
-  unsigned max_redirects = 5;                            // then Unavailable
-  unsigned max_attempts = 3;                             // per URL, on 429/502/503/504 (1 = no retry)
-  std::chrono::milliseconds connect_timeout{10'000};     // resolve + TCP connect + TLS handshake
-  std::chrono::milliseconds read_timeout{60'000};        // idle: longest wait for the next bytes
-  std::chrono::milliseconds timeout{60 * 60'000};        // one attempt, start to end of the body
+  std::filesystem::path scratch_dir;                  // created when missing; "" = the system temp dir
+  std::uint64_t max_bytes = std::uint64_t{2} << 30;   // body cap: ResourceExhausted beyond
+  unsigned max_redirects = 5;                         // then Unavailable
+  unsigned max_attempts = 3;                          // per URL, on 429/502/503/504 (1 = no retry)
+  std::chrono::milliseconds connect_timeout{10'000};  // resolve + TCP connect + TLS handshake
+  std::chrono::milliseconds read_timeout{60'000};     // idle: longest wait for the next bytes
+  std::chrono::milliseconds timeout{60 * 60'000};     // one attempt, start to end of the body
+  // The slowest body taken: each window must bring min_rate bytes per second (0 = any rate).
+  std::uint64_t min_rate = 10 * 1024;
+  std::chrono::milliseconds min_rate_window{60'000};
   std::chrono::milliseconds initial_backoff{1'000};      // doubling between attempts
   std::chrono::milliseconds max_backoff{60'000};         // caps the backoff and any Retry-After
   std::function<void(std::chrono::milliseconds)> sleep;  // empty = sleep, returning early on a stop request

@@ -232,6 +232,20 @@ TEST_F(FetchTest, StopEndsADownloadInFlight) {
   EXPECT_EQ(scratch_files(), 0u);
 }
 
+TEST_F(FetchTest, ABodyBelowTheMinimumRateFails) {
+  options_.min_rate = 1000;
+  options_.min_rate_window = std::chrono::milliseconds(1500);
+  const auto start = std::chrono::steady_clock::now();
+  auto got = fetch_feed(url("/drip/", kTracker), {}, options_);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::DeadlineExceeded) << got.error().message;
+  EXPECT_NE(got.error().message.find("under the minimum"), std::string::npos) << got.error().message;
+  EXPECT_NE(got.error().message.find("/drip/"), std::string::npos) << got.error().message;
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+  EXPECT_EQ(scratch_files(), 0u);
+}
+
 TEST(RedactSource, HidesUserInfoAndQuery) {
   EXPECT_EQ(redact_source("https://u:tok@h.example/a/all.zip"), "https://<redacted>@h.example/a/all.zip");
   EXPECT_EQ(redact_source("https://u:t@k@h.example"), "https://<redacted>@h.example");
