@@ -1,0 +1,89 @@
+// Shared by the fault tests: a distribution push event posted to the daemon's webhook as the registry would,
+// and a probe that times the API's health and read endpoints while a fault is in progress.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "tests/server/daemon_e2e.hpp"
+
+namespace regscand::testing {
+
+// The body docker-registry POSTs for one push of repository@digest (tag `tag`), event id `id`.
+inline std::string push_event_body(const std::string& id, const std::string& repository,
+                                   const std::string& digest, const std::string& tag) {
+  const nlohmann::json body{{"events",
+                             {{{"id", id},
+                               {"timestamp", "2026-12-07T20:00:00Z"},
+                               {"action", "push"},
+                               {"target",
+                                {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                 {"digest", digest},
+                                 {"size", 1000},
+                                 {"repository", repository},
+                                 {"tag", tag}}},
+                               {"request", {{"method", "PUT"}, {"useragent", "skopeo/1.9.3"}}}}}}};
+  return body.dump();
+}
+
+// POSTs one push event to /v1/webhooks/local; the HTTP status (throws on a connection error).
+inline int post_push_event(std::uint16_t port, const std::string& id, const std::string& repository,
+                           const std::string& digest, const std::string& tag = "v1") {
+  return http_request(port,
+                      make_request("POST", "/v1/webhooks/local",
+                                   {{"Authorization", std::string("Bearer ") + kHookToken},
+                                    {"Content-Type", "application/vnd.docker.distribution.events.v1+json"}},
+                                   push_event_body(id, repository, digest, tag)))
+      .status;
+}
+
+// Until stopped, GETs /healthz, /readyz and /v1/jobs in turn and keeps the slowest answer and any status
+// other than 200.
+class ApiProbe {
+ public:
+  explicit ApiProbe(std::uint16_t port)
+      : thread_([this, port] {
+          const Headers auth{{"Authorization", std::string("Bearer ") + kReaderToken}};
+          while (!stop_) {
+            for (const char* path : {"/healthz", "/readyz", "/v1/jobs?limit=50"}) {
+              const auto began = std::chrono::steady_clock::now();
+              int status = 0;
+              try {
+                status = http_get(port, path, auth).status;
+              } catch (const std::exception&) {
+              }
+              const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - began);
+              slowest_ms_ = std::max<std::int64_t>(slowest_ms_, took.count());
+              ++requests_;
+              if (status != 200) ++failures_;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+          }
+        }) {}
+  ~ApiProbe() { stop(); }
+  ApiProbe(const ApiProbe&) = delete;
+  ApiProbe& operator=(const ApiProbe&) = delete;
+
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  std::int64_t slowest_ms() const { return slowest_ms_; }
+  int requests() const { return requests_; }
+  int failures() const { return failures_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::atomic<std::int64_t> slowest_ms_{0};
+  std::atomic<int> requests_{0};
+  std::atomic<int> failures_{0};
+  std::thread thread_;  // last: started once the counters exist
+};
+
+}  // namespace regscand::testing
