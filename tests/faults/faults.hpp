@@ -1,5 +1,6 @@
 // Shared by the fault tests: a distribution push event posted to the daemon's webhook as the registry would,
-// and a probe that times the API's health and read endpoints while a fault is in progress.
+// a probe that times the API's health and read endpoints while a fault is in progress, and a feed source
+// that misbehaves on demand.
 #pragma once
 
 #include <algorithm>
@@ -84,6 +85,52 @@ class ApiProbe {
   std::atomic<int> requests_{0};
   std::atomic<int> failures_{0};
   std::thread thread_;  // last: started once the counters exist
+};
+
+// A feed source (one URL, http://127.0.0.1:PORT/osv/all.zip) serving a good OSV zip until told to misbehave:
+// garbage bytes, the zip truncated (half of it, as a complete response), a body announcing 10 GiB, or an
+// endless body with no length. The streamed bodies stop after 256 MiB or when the client goes away.
+class HostileFeed {
+ public:
+  enum class Mode { Good, Garbage, TruncatedZip, AnnouncedTenGiB, Endless };
+
+  explicit HostileFeed(std::string zip)
+      : zip_(std::move(zip)), server_([this](FakeExchange& ex) { serve(ex); }) {}
+
+  std::string url() const { return server_.url() + "/osv/all.zip"; }
+  void set(Mode mode) { mode_ = mode; }
+  // Bytes written in the streamed bodies so far.
+  std::uint64_t streamed() const { return streamed_; }
+
+ private:
+  void serve(FakeExchange& ex) {
+    if (ex.request().path() != "/osv/all.zip") return ex.respond(404);
+    switch (mode_.load()) {
+      case Mode::Good:
+        return ex.respond(200, {{"Content-Type", "application/zip"}}, zip_);
+      case Mode::Garbage:
+        return ex.respond(200, {{"Content-Type", "application/zip"}}, std::string(64 * 1024, '\x5a'));
+      case Mode::TruncatedZip:
+        return ex.respond(200, {{"Content-Type", "application/zip"}}, zip_.substr(0, zip_.size() / 2));
+      case Mode::AnnouncedTenGiB:
+        return stream(ex, "Content-Length: 10737418240\r\n");
+      case Mode::Endless:
+        return stream(ex, "Connection: close\r\n");
+    }
+  }
+  void stream(FakeExchange& ex, const std::string& framing) {
+    ex.close();
+    if (!ex.write("HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\n" + framing + "\r\n")) return;
+    const std::string chunk(64 * 1024, 'z');
+    for (std::uint64_t sent = 0; sent < (256u << 20) && ex.write(chunk); sent += chunk.size()) {
+      streamed_ += chunk.size();
+    }
+  }
+
+  std::string zip_;
+  std::atomic<Mode> mode_{Mode::Good};
+  std::atomic<std::uint64_t> streamed_{0};
+  FakeHttpServer server_;  // last: stopped before the state its handler reads
 };
 
 }  // namespace regscand::testing
