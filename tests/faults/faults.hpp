@@ -32,15 +32,19 @@ inline std::string push_event_body(const std::string& id, const std::string& rep
   return body.dump();
 }
 
-// POSTs one push event to /v1/webhooks/local; the HTTP status (throws on a connection error).
+// The POST of one push event to /v1/webhooks/local.
+inline HttpRequest push_event_request(const std::string& id, const std::string& repository,
+                                      const std::string& digest, const std::string& tag = "v1") {
+  return make_request("POST", "/v1/webhooks/local",
+                      {{"Authorization", std::string("Bearer ") + kHookToken},
+                       {"Content-Type", "application/vnd.docker.distribution.events.v1+json"}},
+                      push_event_body(id, repository, digest, tag));
+}
+
+// POSTs one push event on a connection of its own; the HTTP status (throws on a connection error).
 inline int post_push_event(std::uint16_t port, const std::string& id, const std::string& repository,
                            const std::string& digest, const std::string& tag = "v1") {
-  return http_request(port,
-                      make_request("POST", "/v1/webhooks/local",
-                                   {{"Authorization", std::string("Bearer ") + kHookToken},
-                                    {"Content-Type", "application/vnd.docker.distribution.events.v1+json"}},
-                                   push_event_body(id, repository, digest, tag)))
-      .status;
+  return http_request(port, push_event_request(id, repository, digest, tag)).status;
 }
 
 // Until stopped, GETs /healthz, /readyz and /v1/jobs in turn and keeps the slowest answer and any status

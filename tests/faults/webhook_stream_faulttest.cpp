@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -57,17 +58,23 @@ class EventStream {
   const std::vector<std::string>& digests() const { return digests_; }
 
  private:
+  // Each sender keeps its connection alive, as distribution does, and opens a new one after an error.
   void send(const std::string& run) {
+    std::optional<HttpConnection> connection;
     for (int i = next_++; i < events_; i = next_++) {
-      const auto id = run + "-" + std::to_string(i);
-      const auto repository = "faults/app-" + std::to_string(i % 50);
+      const auto request =
+          push_event_request(run + "-" + std::to_string(i), "faults/app-" + std::to_string(i % 50),
+                             digests_[i], "t" + std::to_string(i));
       for (;;) {
         try {
-          const int status = post_push_event(port_, id, repository, digests_[i], "t" + std::to_string(i));
-          if (status / 100 == 2) break;
+          if (!connection) connection.emplace(HttpConnection::connect(port_));
+          const auto response = connection->request(request);
+          if (!response.keep_alive) connection.reset();
+          if (response.status / 100 == 2) break;
           std::lock_guard lock(mutex_);
-          ++refusals_[status];
+          ++refusals_[response.status];
         } catch (const std::exception&) {
+          connection.reset();
           ++connection_errors_;
         }
         ++retried_;
