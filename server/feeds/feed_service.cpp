@@ -103,9 +103,12 @@ void FeedService::import_one(const std::string& source, bool force, SourceReport
     fetched = std::move(got->file);
     path = fetched->path();
   }
-  // Messages about the scratch file name the URL it came from.
+  // Messages about the scratch file name the URL it came from, whether they give its path or (the zip
+  // readers: "osv: feed-Ab12Cd-all.zip/GO-1.json: ...") only its name.
   const auto shown = [&](std::string message) {
-    return fetched ? replace_all(std::move(message), path.string(), r.source) : message;
+    if (!fetched) return message;
+    return replace_all(replace_all(std::move(message), path.string(), r.source), path.filename().string(),
+                       r.source);
   };
   auto fingerprint = scanner::feeds::fingerprint_source(path);
   if (!fingerprint) return record(shown(fingerprint.error().message));

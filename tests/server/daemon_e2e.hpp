@@ -39,6 +39,12 @@ class DaemonE2E : public ::testing::Test {
   virtual TestRegistry::Options registry_options() const { return {}; }
   // The URL the daemon pulls from: the registry's, unless a test serves another.
   virtual std::string registry_url() const { return registry_->url(); }
+  // The daemon's `scanner:` and `feeds:` settings (YAML flow maps).
+  virtual std::string scanner_config() const {
+    return "{workers: 2, poll_interval: 1s, retry_backoff: 1s, lease: 3s}";
+  }
+  // The default sources are upstream URLs: no test reaches the internet.
+  virtual std::string feeds_config() const { return "{sources: []}"; }
 
   void SetUp() override {
     auto cluster = PgCluster::create();
@@ -69,8 +75,8 @@ class DaemonE2E : public ::testing::Test {
     } else {
       out << "    auth: {type: anonymous}\n";
     }
-    out << "scanner: {workers: 2, poll_interval: 1s, retry_backoff: 1s, lease: 3s}\n"
-        << "feeds: {sources: []}\n";  // the default sources are upstream URLs: no test reaches the internet
+    out << "scanner: " << scanner_config() << "\n"
+        << "feeds: " << feeds_config() << "\n";
   }
 
   std::unique_ptr<Daemon> start_daemon() {
