@@ -4,6 +4,8 @@
 # endpoint: a 2 s warm-up, unpaced (the ceiling), then paced at ~500 req/s (the target: p99 < 50 ms for
 # summary, image vulnerabilities and images-by-CVE). Prints req/s and p50/p99 per endpoint beside the target.
 # Usage: bench/api.sh [images] [seconds]
+#   BENCH_ONLY=REGEX runs only the endpoints whose name (summary, image_vulns, ..., findings) matches;
+#   BENCH_KEEP=1 leaves the seeded cluster running at the end (for EXPLAIN) and prints how to reach and stop it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${BENCH_REGSCAND:-$root/build/server/regscand}
@@ -29,6 +31,11 @@ mkdir -p "$tmp/pg" "$tmp/run"
 pid=
 cleanup() {
   [ -z "$pid" ] || { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    echo "# kept: psql -h $tmp/run -p $pg_port -U regscand regscand;" \
+      "stop: $( [ "$(id -u)" -ne 0 ] || echo "runuser -u postgres -- ")$pgbin/pg_ctl -D $tmp/pg -m immediate stop && rm -rf $tmp"
+    return
+  fi
   as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
@@ -111,6 +118,7 @@ labels=(
 )
 for entry in "${labels[@]}"; do
   name=${entry%%|*}
+  [[ $name =~ ${BENCH_ONLY:-.} ]] || continue
   seconds=2 run "$tmp/$name" 0 "$connections" >/dev/null  # warm-up (caches, the summary's first computation)
   max=$(run "$tmp/$name" 0 "$connections")
   # Each connection waits between requests so that, with the latency seen unpaced, the rate is ~$rate/s.
