@@ -42,7 +42,7 @@ cleanup() {
 trap cleanup EXIT
 as_pg "$pgbin/initdb" -D "$tmp/pg" -U regscand -A trust --no-sync --no-locale -E UTF8 >/dev/null
 as_pg "$pgbin/pg_ctl" -D "$tmp/pg" -l "$tmp/run/pg.log" -w -o \
-  "-p $pg_port -k $tmp/run -c listen_addresses='' -c fsync=off -c shared_buffers=512MB -c work_mem=16MB" \
+  "-p $pg_port -k $tmp/run -c listen_addresses='' -c fsync=off -c shared_buffers=512MB -c work_mem=16MB -c max_wal_size=8GB -c checkpoint_timeout=30min" \
   start >/dev/null
 psql_() { as_pg psql -q -X -h "$tmp/run" -p "$pg_port" -U regscand -d postgres "$@"; }
 psql_ -c "CREATE DATABASE regscand" >/dev/null

@@ -95,8 +95,7 @@ FROM r
 CROSS JOIN LATERAL (
   SELECT )sql" +
          sql::summed_severity_counts("c") + R"sql(
-  FROM image_inventories i JOIN image_finding_counts c ON c.inventory_id = i.id
-  WHERE i.registry = r.registry AND i.repository = r.repository) c(counts, worst)
+  FROM image_finding_counts c WHERE c.registry = r.registry AND c.repository = r.repository) c(counts, worst)
 ORDER BY r.registry, r.repository
 )sql";
 }

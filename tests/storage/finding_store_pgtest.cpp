@@ -184,6 +184,10 @@ TEST_F(FindingStoreTest, OpenCountsFollowEveryWrite) {
   ASSERT_TRUE(store.replace(other, inventory_, {a}));
   EXPECT_EQ(count("SELECT sum(high) * 10 + sum(low) FROM image_finding_counts"), 21);
   EXPECT_EQ(stale_counts(), 0);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM image_finding_counts c JOIN image_inventories i ON i.id = c.inventory_id"
+            " WHERE (c.registry, c.repository) = (i.registry, i.repository)"),
+      2);
 
   auto raised = a;
   raised.severity = Severity::Critical;
