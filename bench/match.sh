@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Feeds and matching figures beside their targets (see bench/match.cpp): import of the feed data in tests/data,
-# matching 1,000 packages, re-matching 100,000 stored inventories (or INVENTORIES) after a 1% feed change.
+# matching 1,000 packages, re-matching 10,000 stored inventories (or INVENTORIES) after a 1% feed change.
 # Usage: bench/match.sh [INVENTORIES]   (after the test command or `cmake --build build --target regscand_bench_match`)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
