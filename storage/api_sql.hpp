@@ -45,6 +45,21 @@ inline std::string severity_counts(std::string_view f) {
   return out + ")";
 }
 
+// Over the image_finding_counts rows (migration 0015) of alias `c`: the same object as severity_counts,
+// then the worst severity with a count (lower case), NULL when none; "counts, worst".
+inline std::string summed_severity_counts(std::string_view c) {
+  const std::string p(c);
+  std::string counts = "jsonb_build_object(";
+  std::string worst = "CASE";
+  for (auto it = std::rbegin(scanner::feeds::kSeverities); it != std::rend(scanner::feeds::kSeverities);
+       ++it) {
+    const std::string name = text::lower_case(scanner::feeds::severity_name(*it));
+    counts += (counts.back() == '(' ? "'" : ", '") + name + "', coalesce(sum(" + p + "." + name + "), 0)";
+    worst += " WHEN sum(" + p + "." + name + ") > 0 THEN '" + name + "'";
+  }
+  return counts + "), " + worst + " END";
+}
+
 // The current tags of a manifest (registry, repository, digest columns of alias `m`) as a JSON array.
 inline std::string tags_of(std::string_view m) {
   const std::string p(m);

@@ -94,9 +94,8 @@ SELECT jsonb_build_object('registry', r.registry, 'repository', r.repository, 'i
 FROM r
 CROSS JOIN LATERAL (
   SELECT )sql" +
-         sql::severity_counts("f") + " AS counts, " + sql::worst_severity("f.severity") + R"sql( AS worst
-  FROM image_inventories i JOIN findings f ON f.inventory_id = i.id AND f.resolved_at IS NULL
-  WHERE i.registry = r.registry AND i.repository = r.repository) c
+         sql::summed_severity_counts("c") + R"sql(
+  FROM image_finding_counts c WHERE c.registry = r.registry AND c.repository = r.repository) c(counts, worst)
 ORDER BY r.registry, r.repository
 )sql";
 }

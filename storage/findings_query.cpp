@@ -93,44 +93,58 @@ ORDER BY f.k0, f.k1, f.k2, f.k3, f.k4
 
 // $1 status (open | resolved | any), $2 severities, $3 registry, $4 repository, $5 since, $6 has cursor,
 // $7..$10 cursor (inventory, package, path, vulnerability), $11 limit, $12 language ecosystems.
+// The page's keys come first (two tables); each item's image and package details are subqueries of the
+// page's rows. As one eight-table join, the plan took 5.7 ms to make for a 3 ms run, on every request
+// (custom plans: a generic plan guesses LIMIT $11 at 10 % of the rows); this way 0.7 ms.
 std::string feed_sql() {
   return R"sql(
+WITH page AS MATERIALIZED (
+  SELECT f.* FROM findings f JOIN image_inventories i ON i.id = f.inventory_id
+  WHERE ($1::text = 'any' OR ($1::text = 'open') = (f.resolved_at IS NULL))
+    AND (cardinality($2::text[]) = 0 OR f.severity = ANY($2::text[]))
+    AND ($3::text = '' OR i.registry = $3::text)
+    AND ($4::text = '' OR i.repository = $4::text)
+    AND (f.first_seen >= $5::timestamptz OR f.resolved_at >= $5::timestamptz)
+    AND (NOT $6::boolean
+         OR (f.inventory_id, f.package_id, f.path, f.vulnerability) > ($7::bigint, $8::bigint, $9::text, $10::text))
+  ORDER BY f.inventory_id, f.package_id, f.path, f.vulnerability
+  LIMIT $11::integer
+)
 SELECT jsonb_build_object(
   'vulnerabilityDetails', jsonb_build_object('id', f.vulnerability, 'severity', lower(f.severity),
     'severitySource', f.severity_source, 'cvss', )sql" +
          cvss_json("f") + R"sql(, 'references', f.refs, 'aliases', f.aliases,
     'published', (SELECT min(a.doc->>'published') FROM advisories a
                   WHERE a.advisory_id = f.vulnerability AND a.doc->>'published' <> '')),
-  'artifactDetails', jsonb_build_object('registry', i.registry, 'repository', i.repository, 'digest', i.digest,
-    'tags', )sql" +
-         sql::tags_of("i") + ", 'pushedAt', " + sql_time("m.last_pushed_at") +
-         R"sql(, 'platform', i.platform),
-  'softwareDetails', jsonb_build_object('os', d.pretty_name, 'osId', d.did, 'osVersion', d.version_id,
-    'package', p.name, 'version', p.version, 'ecosystem', p.ecosystem, 'fixedVersion', nullif(f.fixed_version, ''),
-    'fixStatus', f.fix_state, 'type', )sql" +
-         sql::package_type("p", "$12") + R"sql(, 'path', f.path, 'layer', l.digest),
+  'artifactDetails', (
+    SELECT jsonb_build_object('registry', i.registry, 'repository', i.repository, 'digest', i.digest,
+      'tags', )sql" +
+         sql::tags_of("i") + R"sql(,
+      'pushedAt', (SELECT )sql" +
+         sql_time("m.last_pushed_at") + R"sql( FROM manifests m
+                   WHERE m.registry = i.registry AND m.repository = i.repository AND m.digest = i.digest),
+      'platform', i.platform)
+    FROM image_inventories i WHERE i.id = f.inventory_id),
+  'softwareDetails', (
+    SELECT jsonb_build_object('os', d.pretty_name, 'osId', d.did, 'osVersion', d.version_id,
+      'package', p.name, 'version', p.version, 'ecosystem', p.ecosystem, 'fixedVersion', nullif(f.fixed_version, ''),
+      'fixStatus', f.fix_state, 'type', )sql" +
+         sql::package_type("p", "$12") + R"sql(, 'path', f.path,
+      'layer', (SELECT l.digest FROM image_packages ip
+                JOIN image_layers l ON l.inventory_id = ip.inventory_id AND l.position = ip.layer
+                WHERE ip.inventory_id = f.inventory_id AND ip.package_id = f.package_id AND ip.path = f.path))
+    FROM packages p
+    JOIN image_inventories i ON i.id = f.inventory_id
+    LEFT JOIN distributions d ON d.id = i.distribution_id
+    WHERE p.id = f.package_id),
   'remediation', f.remediation,
   'status', CASE WHEN f.resolved_at IS NULL THEN 'open' ELSE 'resolved' END,
   'firstSeen', )sql" +
          sql_time("f.first_seen") + ", 'lastSeen', " + sql_time("f.last_seen") + ", 'resolvedAt', " +
          sql_time("f.resolved_at") + R"sql()::text,
   f.inventory_id, f.package_id, f.path, f.vulnerability
-FROM findings f
-JOIN image_inventories i ON i.id = f.inventory_id
-JOIN packages p ON p.id = f.package_id
-LEFT JOIN manifests m ON m.registry = i.registry AND m.repository = i.repository AND m.digest = i.digest
-LEFT JOIN distributions d ON d.id = i.distribution_id
-LEFT JOIN image_packages ip ON ip.inventory_id = f.inventory_id AND ip.package_id = f.package_id AND ip.path = f.path
-LEFT JOIN image_layers l ON l.inventory_id = f.inventory_id AND l.position = ip.layer
-WHERE ($1::text = 'any' OR ($1::text = 'open') = (f.resolved_at IS NULL))
-  AND (cardinality($2::text[]) = 0 OR f.severity = ANY($2::text[]))
-  AND ($3::text = '' OR i.registry = $3::text)
-  AND ($4::text = '' OR i.repository = $4::text)
-  AND (f.first_seen >= $5::timestamptz OR f.resolved_at >= $5::timestamptz)
-  AND (NOT $6::boolean
-       OR (f.inventory_id, f.package_id, f.path, f.vulnerability) > ($7::bigint, $8::bigint, $9::text, $10::text))
+FROM page f
 ORDER BY f.inventory_id, f.package_id, f.path, f.vulnerability
-LIMIT $11::integer
 )sql";
 }
 

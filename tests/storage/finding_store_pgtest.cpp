@@ -1,9 +1,12 @@
 // FindingStore over a real PostgreSQL: replacing an image's findings inserts new ones, refreshes present
 // ones, resolves missing ones and reopens returning ones, with one event per change; the reverse lookup
-// finds the inventories a feed change can affect.
+// finds the inventories a feed change can affect; each image's open counts by severity (migration 0015)
+// follow every write.
 #include "storage/finding_store.hpp"
 
 #include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
 
 #include "storage/inventory_store.hpp"
 #include "tests/support/pg_test.hpp"
@@ -39,6 +42,26 @@ class FindingStoreTest : public PgTest {
     f.aliases = {"DSA-1-1"};
     f.sources = {"debian-tracker:CVE"};
     return f;
+  }
+
+  // Images whose image_finding_counts row differs from a count of their open findings.
+  std::int64_t stale_counts() const {
+    return count(R"sql(
+      SELECT count(*) FROM (
+        SELECT inventory_id, count(*) FILTER (WHERE severity = 'Critical') AS critical,
+               count(*) FILTER (WHERE severity = 'High') AS high, count(*) FILTER (WHERE severity = 'Medium') AS medium,
+               count(*) FILTER (WHERE severity = 'Low') AS low
+        FROM findings WHERE resolved_at IS NULL GROUP BY inventory_id) r
+      FULL JOIN (SELECT * FROM image_finding_counts WHERE (critical, high, medium, low) <> (0, 0, 0, 0)) c
+        USING (inventory_id)
+      WHERE (r.critical, r.high, r.medium, r.low) IS DISTINCT FROM (c.critical, c.high, c.medium, c.low))sql");
+  }
+
+  void exec(const std::string& sql) const {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    tx.exec0(sql);
+    tx.commit();
   }
 
   const storage::ManifestKey key_{"local", "team/app", "sha256:" + std::string(64, 'a')};
@@ -148,6 +171,47 @@ TEST_F(FindingStoreTest, ScopedReplaceLeavesOtherPackagesAlone) {
   ASSERT_TRUE(change);
   EXPECT_EQ(change->current, 1u) << "a finding for a package outside the holding is dropped";
   EXPECT_TRUE(store.replace_scoped({}));
+}
+
+TEST_F(FindingStoreTest, OpenCountsFollowEveryWrite) {
+  storage::FindingStore store(*db_);
+  storage::InventoryStore inventories(*db_);
+  const storage::ManifestKey other{"local", "team/app", "sha256:" + std::string(64, 'c')};
+  ASSERT_TRUE(inventories.put_inventory(other, "fp", "linux/amd64", "", inventory_, {layer_}));
+  const auto a = finding(0, "CVE-2024-1", Severity::High);
+  const auto b = finding(1, "CVE-2024-2", Severity::Low);
+  ASSERT_TRUE(store.replace(key_, inventory_, {a, b}));
+  ASSERT_TRUE(store.replace(other, inventory_, {a}));
+  EXPECT_EQ(count("SELECT sum(high) * 10 + sum(low) FROM image_finding_counts"), 21);
+  EXPECT_EQ(stale_counts(), 0);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM image_finding_counts c JOIN image_inventories i ON i.id = c.inventory_id"
+            " WHERE (c.registry, c.repository) = (i.registry, i.repository)"),
+      2);
+
+  auto raised = a;
+  raised.severity = Severity::Critical;
+  ASSERT_TRUE(store.replace(key_, inventory_, {raised}));  // a refreshed with a new severity, b resolved
+  EXPECT_EQ(stale_counts(), 0);
+  ASSERT_TRUE(store.replace(key_, inventory_, {raised}));  // refreshed, unchanged
+  EXPECT_EQ(stale_counts(), 0);
+
+  auto holding = inventories.holdings({"openssl"});
+  ASSERT_TRUE(holding && holding->size() == 2u);
+  std::vector<storage::ScopedMatch> matches{{&(*holding)[0], {finding(0, "CVE-2024-9", Severity::Medium)}},
+                                            {&(*holding)[1], {}}};
+  ASSERT_TRUE(store.replace_scoped(matches));
+  EXPECT_EQ(count("SELECT sum(critical + high) * 10 + sum(medium) FROM image_finding_counts"), 1);
+  EXPECT_EQ(stale_counts(), 0);
+
+  exec("DELETE FROM image_inventories WHERE digest = '" + key_.digest + "'");  // findings go by cascade
+  EXPECT_EQ(stale_counts(), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM image_finding_counts c LEFT JOIN image_inventories i ON i.id = "
+                  "c.inventory_id WHERE i.id IS NULL"),
+            0);
+  ASSERT_TRUE(store.replace(other, inventory_, {a, b}));
+  exec("TRUNCATE findings CASCADE");
+  EXPECT_EQ(count("SELECT count(*) FROM image_finding_counts"), 0);
 }
 
 }  // namespace
