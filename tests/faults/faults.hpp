@@ -1,6 +1,6 @@
 // Shared by the fault tests: a distribution push event posted to the daemon's webhook as the registry would,
-// a probe that times the API's health and read endpoints while a fault is in progress, and a feed source
-// that misbehaves on demand.
+// a probe that times the API's health and read endpoints while a fault is in progress, a feed source that
+// misbehaves on demand and the daemon's fixture reading from it.
 #pragma once
 
 #include <algorithm>
@@ -12,25 +12,9 @@
 #include <thread>
 
 #include "tests/server/daemon_e2e.hpp"
+#include "tests/support/test_data.hpp"
 
 namespace regscand::testing {
-
-// The body docker-registry POSTs for one push of repository@digest (tag `tag`), event id `id`.
-inline std::string push_event_body(const std::string& id, const std::string& repository,
-                                   const std::string& digest, const std::string& tag) {
-  const nlohmann::json body{{"events",
-                             {{{"id", id},
-                               {"timestamp", "2026-12-07T20:00:00Z"},
-                               {"action", "push"},
-                               {"target",
-                                {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-                                 {"digest", digest},
-                                 {"size", 1000},
-                                 {"repository", repository},
-                                 {"tag", tag}}},
-                               {"request", {{"method", "PUT"}, {"useragent", "skopeo/1.9.3"}}}}}}};
-  return body.dump();
-}
 
 // The POST of one push event to /v1/webhooks/local.
 inline HttpRequest push_event_request(const std::string& id, const std::string& repository,
@@ -135,6 +119,31 @@ class HostileFeed {
   std::atomic<Mode> mode_{Mode::Good};
   std::atomic<std::uint64_t> streamed_{0};
   FakeHttpServer server_;  // last: stopped before the state its handler reads
+};
+
+// The daemon's fixture with one feed source: a HostileFeed serving tests/data's OSV Go zip until told
+// otherwise, and what the daemon stored of it.
+class HostileFeedE2E : public DaemonE2E {
+ protected:
+  std::string feeds_config() const override {
+    return "{sources: [\"" + feed_.url() + "\"], refresh_interval: 1h}";
+  }
+  // `regscand feeds import` with the daemon's configuration.
+  CommandResult import_feeds() {
+    return run_command(
+        {REGSCAND_BINARY, "feeds", "import", "--config", (dir_.path() / "regscand.yaml").string()},
+        std::chrono::seconds(60));
+  }
+  std::int64_t advisories() {
+    return count("SELECT count(*) FROM advisories WHERE source = '" + feed_.url() + "'");
+  }
+  std::string last_error() {
+    const auto row =
+        query("SELECT coalesce(last_error, '') FROM feed_sources WHERE source = '" + feed_.url() + "'");
+    return row.empty() ? "" : row[0][0].as<std::string>();
+  }
+
+  HostileFeed feed_{read_file(test_data() / "feeds/osv/Go/all.zip")};
 };
 
 }  // namespace regscand::testing

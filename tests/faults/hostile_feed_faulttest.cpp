@@ -18,23 +18,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class HostileFeedFaults : public DaemonE2E {
+class HostileFeedFaults : public HostileFeedE2E {
  protected:
   std::string scanner_config() const override { return "{workers: 0}"; }
-  std::string feeds_config() const override {
-    return "{sources: [\"" + feed_.url() + "\"], refresh_interval: 1h}";
-  }
-
-  std::int64_t advisories() {
-    return count("SELECT count(*) FROM advisories WHERE source = '" + feed_.url() + "'");
-  }
-  std::string last_error() {
-    const auto row =
-        query("SELECT coalesce(last_error, '') FROM feed_sources WHERE source = '" + feed_.url() + "'");
-    return row.empty() ? "" : row[0][0].as<std::string>();
-  }
-
-  HostileFeed feed_{read_file(std::filesystem::path(REGSCAND_TEST_DATA) / "feeds/osv/Go/all.zip")};
 };
 
 TEST_F(HostileFeedFaults, GarbageATruncatedZipAndTenGiBAreRejectedAndTheAdvisoriesKept) {
@@ -60,8 +46,7 @@ TEST_F(HostileFeedFaults, GarbageATruncatedZipAndTenGiBAreRejectedAndTheAdvisori
   for (const auto& c : cases) {
     feed_.set(c.mode);
     const auto started = std::chrono::steady_clock::now();
-    const auto result = run_command(
-        {REGSCAND_BINARY, "feeds", "import", "--config", (dir_.path() / "regscand.yaml").string()}, 60s);
+    const auto result = import_feeds();
     const auto took =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     EXPECT_EQ(result.exit_code, 1) << c.name << "\n" << result.output;

@@ -23,15 +23,12 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-class ScratchFullFaults : public DaemonE2E {
+class ScratchFullFaults : public HostileFeedE2E {
  protected:
   std::string scanner_config() const override { return "{workers: 1, poll_interval: 1s, lease: 3s}"; }
-  std::string feeds_config() const override {
-    return "{sources: [\"" + feed_.url() + "\"], refresh_interval: 1h}";
-  }
 
   void SetUp() override {
-    DaemonE2E::SetUp();
+    HostileFeedE2E::SetUp();
     if (HasFatalFailure()) return;
     scratch_ = dir_.path() / "var" / "scratch";
     fs::create_directories(scratch_);
@@ -44,18 +41,6 @@ class ScratchFullFaults : public DaemonE2E {
     if (mounted_) ::umount2(scratch_.c_str(), MNT_DETACH);
   }
 
-  CommandResult import_feeds() {
-    return run_command(
-        {REGSCAND_BINARY, "feeds", "import", "--config", (dir_.path() / "regscand.yaml").string()}, 60s);
-  }
-  std::int64_t advisories() {
-    return count("SELECT count(*) FROM advisories WHERE source = '" + feed_.url() + "'");
-  }
-  std::string last_error() {
-    const auto row =
-        query("SELECT coalesce(last_error, '') FROM feed_sources WHERE source = '" + feed_.url() + "'");
-    return row.empty() ? "" : row[0][0].as<std::string>();
-  }
   // Fills the scratch space with one file until the device is full; its size.
   std::uint64_t fill_scratch() {
     std::ofstream out(scratch_ / "filler", std::ios::binary);
@@ -67,7 +52,6 @@ class ScratchFullFaults : public DaemonE2E {
     return written;
   }
 
-  HostileFeed feed_{read_file(fs::path(REGSCAND_TEST_DATA) / "feeds/osv/Go/all.zip")};
   fs::path scratch_;
   bool mounted_ = false;
 };

@@ -27,6 +27,23 @@ namespace regscand::testing {
 inline constexpr char kHookToken[] = "hook-token-e2e-0123456789";
 inline constexpr char kReaderToken[] = "reader-token-e2e-0123456789";
 
+// The body docker-registry POSTs for one push of repository@digest (tag `tag`), event id `id`.
+inline std::string push_event_body(const std::string& id, const std::string& repository,
+                                   const std::string& digest, const std::string& tag) {
+  const nlohmann::json body{{"events",
+                             {{{"id", id},
+                               {"timestamp", "2026-12-07T20:00:00Z"},
+                               {"action", "push"},
+                               {"target",
+                                {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                 {"digest", digest},
+                                 {"size", 1000},
+                                 {"repository", repository},
+                                 {"tag", tag}}},
+                               {"request", {{"method", "PUT"}, {"useragent", "skopeo/1.9.3"}}}}}}};
+  return body.dump();
+}
+
 // Conditions the registry and the daemon make true; polled gently (each poll opens a connection).
 template <class F>
 bool within_a_minute(F&& done, std::chrono::seconds deadline = std::chrono::seconds(60)) {

@@ -173,22 +173,11 @@ class HostileRegistryE2E : public DaemonE2E {
 
   // Posts a distribution push event for repository@digest, as docker-registry would.
   void notify_push(const std::string& repository, const std::string& digest) {
-    const nlohmann::json body{{"events",
-                               {{{"id", unique_suffix()},
-                                 {"timestamp", "2026-12-07T20:00:00Z"},
-                                 {"action", "push"},
-                                 {"target",
-                                  {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-                                   {"digest", digest},
-                                   {"size", 1000},
-                                   {"repository", repository},
-                                   {"tag", "v1"}}},
-                                 {"request", {{"method", "PUT"}, {"useragent", "skopeo/1.9.3"}}}}}}};
     const auto res = http_request(
         port_, make_request("POST", "/v1/webhooks/local",
                             {{"Authorization", std::string("Bearer ") + kHookToken},
                              {"Content-Type", "application/vnd.docker.distribution.events.v1+json"}},
-                            body.dump()));
+                            push_event_body(unique_suffix(), repository, digest, "v1")));
     ASSERT_EQ(res.status, 202) << res.body;
   }
 
