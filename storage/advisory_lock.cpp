@@ -54,6 +54,8 @@ Result<std::unique_ptr<HeldAdvisoryLock>> HeldAdvisoryLock::try_acquire(const st
     return fail(ErrorCode::Unavailable, "advisory lock: cannot connect to the database");
   } catch (const pqxx::sql_error& e) {
     return fail(ErrorCode::Internal, "advisory lock: SQLSTATE " + e.sqlstate());
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::Internal, std::string("advisory lock: ") + e.what());
   }
 }
 
